@@ -1,0 +1,1 @@
+"""One module per ``workbench`` sub-command (see :mod:`workbench.cli`)."""
