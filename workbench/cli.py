@@ -21,7 +21,9 @@ def _command_names() -> list[str]:
 
 
 def build_parser(argv: list[str]) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="workbench", description="五有规划工作台 Five-Haves Planning Workbench")
+    parser = argparse.ArgumentParser(
+        prog="workbench", description="五有规划工作台 Five-Haves Planning Workbench"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     wanted = next((a for a in argv if not a.startswith("-")), None)
     for name in _command_names():

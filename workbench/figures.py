@@ -33,7 +33,9 @@ FIGURES: dict[str, Figure] = {
         # 有组织 organisation
         _f("has_branch", "社区党支部已建立", "community branch exists", boolean=True),
         _f("org_coverage", "单位党组织覆盖率", "unit organisation coverage", "share"),
-        _f("npe_org_coverage", "非公企业党组织覆盖率", "non-public enterprise organisation coverage", "share"),
+        _f(
+            "npe_org_coverage", "非公企业党组织覆盖率", "non-public enterprise organisation coverage", "share"
+        ),
         _f("social_org_coverage", "社会组织党组织覆盖率", "social organisation coverage", "share"),
         _f("work_coverage", "党的工作覆盖率", "work coverage", "share"),
         _f("guidance_committee", "党建指导委员会已成立", "guidance committee set up", boolean=True),
@@ -49,7 +51,12 @@ FIGURES: dict[str, Figure] = {
         _f("service_centre", "有社区服务中心", "service centre", boolean=True),
         # 有队伍 team
         _f("secretary_below_retirement", "书记未到退休年龄", "secretary below retirement age", boolean=True),
-        _f("ready_reserves_per_key_post", "每个关键岗位可接任后备干部数", "ready reserves per key post", "people"),
+        _f(
+            "ready_reserves_per_key_post",
+            "每个关键岗位可接任后备干部数",
+            "ready reserves per key post",
+            "people",
+        ),
         _f("years_since_admission", "距上次发展党员年数", "years since last admission", "years"),
         _f("cadre_mean_age", "干部平均年龄", "cadre mean age", "years"),
         _f("cadres_under_35", "35岁以下干部数", "cadres under 35", "people"),

@@ -55,7 +55,12 @@ def long_table(
 
 def empty() -> pd.DataFrame:
     """A results table with no rows."""
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(COLUMNS, (object, "int64", "int64", object, object, float))})
+    return pd.DataFrame(
+        {
+            c: pd.Series(dtype=t)
+            for c, t in zip(COLUMNS, (object, "int64", "int64", object, object, float), strict=True)
+        }
+    )
 
 
 def cube(table: pd.DataFrame, indicator: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

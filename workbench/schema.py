@@ -152,7 +152,9 @@ def _c(name, zh, en, kind, **kw) -> Column:
 _YEAR = dict(min=1900, max=2100, unit="year")
 
 STREET = Sheet(
-    "street", "街道", "Street",
+    "street",
+    "街道",
+    "Street",
     (
         _c("id", "街道编号", "street id", "id", required=True),
         _c("name", "街道名称", "name", "text", required=True),
@@ -161,7 +163,9 @@ STREET = Sheet(
     ),
 )
 COMMUNITIES = Sheet(
-    "communities", "社区", "Communities",
+    "communities",
+    "社区",
+    "Communities",
     (
         _c("id", "社区编号", "community id", "id", required=True),
         _c("name", "社区名称", "name", "text", required=True),
@@ -181,13 +185,29 @@ COMMUNITIES = Sheet(
         _c("ledger_kept", "党建台账", "ledger kept", "bool"),
         _c("guidance_committee", "党建指导委员会", "guidance committee", "bool"),
         _c("funds_street", "街道拨款(元/年)", "street funds (yuan/year)", "float", min=0, unit="yuan/year"),
-        _c("funds_cobuilding", "共建单位资助(元/年)", "co-building funds (yuan/year)", "float", min=0, unit="yuan/year"),
-        _c("funds_higher", "上级补助(元/年)", "higher-level grants (yuan/year)", "float", min=0, unit="yuan/year"),
+        _c(
+            "funds_cobuilding",
+            "共建单位资助(元/年)",
+            "co-building funds (yuan/year)",
+            "float",
+            min=0,
+            unit="yuan/year",
+        ),
+        _c(
+            "funds_higher",
+            "上级补助(元/年)",
+            "higher-level grants (yuan/year)",
+            "float",
+            min=0,
+            unit="yuan/year",
+        ),
         _c("funds_other", "其他经费(元/年)", "other funds (yuan/year)", "float", min=0, unit="yuan/year"),
     ),
 )
 UNITS = Sheet(
-    "units", "单位", "Units",
+    "units",
+    "单位",
+    "Units",
     (
         _c("id", "单位编号", "unit id", "id", required=True),
         _c("name", "单位名称", "name", "text", required=True),
@@ -200,7 +220,9 @@ UNITS = Sheet(
     ),
 )
 PARTY_ORGS = Sheet(
-    "party_orgs", "党组织", "Party organisations",
+    "party_orgs",
+    "党组织",
+    "Party organisations",
     (
         _c("id", "党组织编号", "organisation id", "id", required=True),
         _c("name", "党组织名称", "name", "text", required=True),
@@ -213,7 +235,9 @@ PARTY_ORGS = Sheet(
     ),
 )
 MEMBERS = Sheet(
-    "members", "党员", "Members",
+    "members",
+    "党员",
+    "Members",
     (
         _c("id", "党员编号", "member id", "id", required=True),
         _c("name", "姓名", "name", "text"),
@@ -229,7 +253,9 @@ MEMBERS = Sheet(
     ),
 )
 PIPELINE = Sheet(
-    "pipeline", "发展对象", "Pipeline",
+    "pipeline",
+    "发展对象",
+    "Pipeline",
     (
         _c("id", "人员编号", "person id", "id", required=True),
         _c("name", "姓名", "name", "text"),
@@ -248,7 +274,9 @@ PIPELINE = Sheet(
     optional=True,
 )
 CADRES = Sheet(
-    "cadres", "社区干部", "Cadres",
+    "cadres",
+    "社区干部",
+    "Cadres",
     (
         _c("id", "干部编号", "cadre id", "id", required=True),
         _c("name", "姓名", "name", "text"),
@@ -264,7 +292,9 @@ CADRES = Sheet(
     ),
 )
 ACTIVITIES = Sheet(
-    "activities", "活动", "Activities",
+    "activities",
+    "活动",
+    "Activities",
     (
         _c("community", "社区", "community", "ref", required=True, ref="communities"),
         _c("year", "年份", "year", "int", required=True, **_YEAR),
@@ -275,7 +305,9 @@ ACTIVITIES = Sheet(
     optional=True,
 )
 COBUILDING = Sheet(
-    "cobuilding", "共建", "Co-building",
+    "cobuilding",
+    "共建",
+    "Co-building",
     (
         _c("unit", "共建单位", "unit", "ref", required=True, ref="units"),
         _c("community", "共建社区", "community", "ref", required=True, ref="communities"),
@@ -287,13 +319,21 @@ COBUILDING = Sheet(
 )
 
 SHEETS: dict[str, Sheet] = {
-    s.name: s for s in (STREET, COMMUNITIES, UNITS, PARTY_ORGS, MEMBERS, PIPELINE, CADRES, ACTIVITIES, COBUILDING)
+    s.name: s
+    for s in (STREET, COMMUNITIES, UNITS, PARTY_ORGS, MEMBERS, PIPELINE, CADRES, ACTIVITIES, COBUILDING)
 }
 FUND_COLUMNS = ("funds_street", "funds_cobuilding", "funds_higher", "funds_other")
 
 _DTYPES = {
-    "id": object, "ref": object, "refs": object, "text": object, "enum": object,
-    "int": "Int64", "float": "float64", "bool": "boolean", "date": "datetime64[ns]",
+    "id": object,
+    "ref": object,
+    "refs": object,
+    "text": object,
+    "enum": object,
+    "int": "Int64",
+    "float": "float64",
+    "bool": "boolean",
+    "date": "datetime64[ns]",
 }
 
 
@@ -328,8 +368,11 @@ def canonical(sheet: str, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA or (
-        isinstance(value, str) and value == ""
+    return (
+        value is None
+        or (isinstance(value, float) and np.isnan(value))
+        or value is pd.NA
+        or (isinstance(value, str) and value == "")
     )
 
 

@@ -19,8 +19,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def lab_command(port: int, open_browser: bool) -> list[str]:
     """The JupyterLab command line; as root JupyterLab needs ``--allow-root``."""
-    command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={paths.NOTEBOOKS}", f"--port={port}",
-               "--ServerApp.ip=127.0.0.1"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        f"--notebook-dir={paths.NOTEBOOKS}",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+    ]
     if not open_browser:
         command.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
