@@ -14,6 +14,7 @@ import importlib
 from . import paths
 from ._errors import LedgerError, PlanningError, Problem, RubricError, ScenarioError, StoreError
 from .ledger import Ledger
+from .scorecard import scorecard  # eager: the function shadows its module's name in this namespace
 from .settings import RULES, Rules
 
 __version__ = "0.1.0"
@@ -27,7 +28,7 @@ _LAZY = {
     "sample_ledger": "synth",
     "synthetic_ledger": "synth",
     "load_rubric": "rubric",
-    "scorecard": "scorecard",
+    "score_figures": "scorecard",
     "load_scenario": "scenario",
     "run": "scenario",
     "compare": "scenario",
@@ -53,5 +54,6 @@ __all__ = [
     "ScenarioError",
     "StoreError",
     "paths",
+    "scorecard",
     *_LAZY,
 ]

@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-import numpy as np
 import pandas as pd
 
 
@@ -359,21 +358,18 @@ def canonical(sheet: str, table: pd.DataFrame) -> pd.DataFrame:
         values = table[col.name] if col.name in table else pd.Series([None] * len(table), dtype=object)
         target = dtype(col)
         if target is object:
-            out[col.name] = pd.Series(
-                [None if _missing(v) else str(v) for v in values], dtype=object, index=table.index
-            )
+            out[col.name] = _text(pd.Series(values, index=table.index, dtype=object))
         else:
             out[col.name] = pd.Series(values, index=table.index).astype(target)
     return pd.DataFrame(out).reset_index(drop=True)
 
 
-def _missing(value) -> bool:
-    return (
-        value is None
-        or (isinstance(value, float) and np.isnan(value))
-        or value is pd.NA
-        or (isinstance(value, str) and value == "")
-    )
+def _text(values: pd.Series) -> pd.Series:
+    """Cells as ``str``, blanks (None, NaN, NA, "") as ``None``; vectorised when all are text."""
+    missing = values.isna().to_numpy() | (values == "").to_numpy(dtype=bool)
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        values = values.map(str, na_action="ignore")
+    return values.astype(object).where(~missing, None)
 
 
 def split_refs(value: str | None) -> list[str]:
