@@ -20,6 +20,7 @@ from .settings import RULES, Rules
 __version__ = "0.1.0"
 
 _LAZY = {
+    "load_ledger": "ledger_io",
     "read_ledger": "ledger_io",
     "write_ledger": "ledger_io",
     "write_template": "ledger_io",
@@ -29,6 +30,9 @@ _LAZY = {
     "synthetic_ledger": "synth",
     "load_rubric": "rubric",
     "score_figures": "scorecard",
+    "optimise": "engines.allocation",
+    "least_budget": "engines.allocation",
+    "load_catalogue": "costs",
     "load_scenario": "scenario",
     "run": "scenario",
     "compare": "scenario",
