@@ -1,0 +1,116 @@
+"""Running chunks of runs on local processes or a Dask cluster, with the same numbers on either.
+
+Runs are cut into chunks of a fixed size; chunk ``k`` draws from the ``k``-th child of
+``SeedSequence(seed)``. The chunking depends only on the number of runs, never on the number of
+workers, so a projection gives identical results serially, on local processes and on Dask.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+
+import numpy as np
+
+CHUNK_RUNS = 25  # runs per task
+
+
+@dataclass(frozen=True)
+class Chunk:
+    index: int
+    start: int  # first run number
+    runs: int
+    seed: int
+
+
+def chunks(runs: int, seed: int, *, size: int = CHUNK_RUNS) -> list[Chunk]:
+    """The chunks of ``runs`` runs, each with its own seed derived from ``seed``."""
+    starts = range(0, runs, size)
+    children = np.random.SeedSequence(seed).spawn(len(starts))
+    return [
+        Chunk(i, start, min(size, runs - start), int(child.generate_state(1, np.uint64)[0]))
+        for i, (start, child) in enumerate(zip(starts, children, strict=True))
+    ]
+
+
+def dask_client(scheduler: str | None = None, *, workers: int | None = None):
+    """A Dask client: to ``scheduler`` when given, else a new LocalCluster of processes."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError("Dask is not installed: pip install 'workbench[dask]'") from error
+    if scheduler:
+        return Client(scheduler)
+    cluster = LocalCluster(
+        n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    return Client(cluster)
+
+
+def map_chunks(
+    task: Callable,
+    shared: tuple,
+    items: Sequence[Chunk],
+    *,
+    executor: str | object = "auto",
+    progress: bool = False,
+    description: str = "",
+) -> list:
+    """``[task(*shared, chunk) for chunk in items]``, in order, on the chosen ``executor``.
+
+    ``executor``: ``"serial"``, ``"local"`` (processes on every core), ``"auto"`` (local when
+    there is more than one chunk and core), or a ``dask.distributed.Client``.
+    """
+    bar = _bar(len(items), progress, description)
+    try:
+        if executor == "auto":
+            executor = "local" if len(items) > 1 and (os.cpu_count() or 1) > 1 else "serial"
+        if executor == "serial":
+            out = []
+            for chunk in items:
+                out.append(task(*shared, chunk))
+                bar.update()
+            return out
+        if executor == "local":
+            return _local(task, shared, items, bar)
+        return _dask(executor, task, shared, items, bar)
+    finally:
+        bar.close()
+
+
+def _local(task, shared, items, bar) -> list:
+    results: dict[int, object] = {}
+    with ProcessPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1)) as pool:
+        futures = {pool.submit(task, *shared, chunk): chunk.index for chunk in items}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            bar.update()
+    return [results[c.index] for c in items]
+
+
+def _dask(client, task, shared, items, bar) -> list:
+    from dask.distributed import as_completed as dask_completed
+
+    scattered = client.scatter(list(shared), broadcast=True)
+    futures = [client.submit(task, *scattered, chunk, pure=False) for chunk in items]
+    for _ in dask_completed(futures):
+        bar.update()
+    return client.gather(futures)
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _bar(total: int, progress: bool, description: str):
+    if not progress:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=description, unit="chunk", delay=2)  # shown only past ~2 s

@@ -1,0 +1,149 @@
+"""The coupled projection: allocation, coverage and succession advanced together and every
+community scored against the rubric every year.
+
+How the engines are coupled (each arrow is one-way, so running them in this order is the same as
+stepping them year by year together):
+
+1. **allocation** (deterministic): the optimiser's plan over the horizon buys venues, equipment,
+   service projects, funds… — the figures it moves follow the plan year by year. Reserve training
+   and instructor stipends it buys become extra **succession** training slots and extra
+   **coverage** instructors.
+2. **coverage** (stochastic): organisation and work coverage by community.
+3. **succession** (stochastic): the team figures (ages, reserves, vacancies, admissions).
+4. **policies**: the guidance committee exists from its year on.
+
+Figures no engine moves keep their ledger value. Every (run, year, community) is then scored with
+:func:`workbench.scorecard.score_figures`, the same code that scores today's ledger.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .costs import make_funds
+from .engines import coverage, succession
+from .engines.allocation import Plan, optimise
+from .figures import FIGURES
+from .indicators import figures as ledger_figures
+from .ledger import Ledger
+from .rubric import Rubric
+from .scenario import Scenario
+from .settings import RULES, Rules
+
+COVERAGE_FIGURES = ("org_coverage", "npe_org_coverage", "social_org_coverage", "work_coverage")
+TRAINING_ITEM = "reserve_training"
+INSTRUCTOR_ITEM = "instructor_stipend"
+
+
+@dataclass(frozen=True)
+class Plan0:
+    """The deterministic part of a projection, shared by every chunk of runs."""
+
+    years: np.ndarray  # calendar years, the ledger year first
+    communities: np.ndarray  # community ids
+    base: dict[str, np.ndarray]  # figure → array[year, community] (ledger, plan and policies)
+    coverage_levers: coverage.CoverageLevers
+    succession_levers: succession.SuccessionLevers
+
+
+def allocation_plan(ledger: Ledger, scenario: Scenario, rubric: Rubric, *, rules: Rules = RULES) -> Plan:
+    """The scenario's spending plan over its horizon."""
+    levers = scenario.allocation
+    grants = [{"id": "higher", "amount": levers.grant}] if levers.grant > 0 else []
+    funds = make_funds(
+        ledger,
+        budget=levers.budget,
+        years=scenario.horizon,
+        grants=grants,
+        cobuilding=levers.cobuilding,
+        carry_over=levers.carry_over,
+    )
+    return optimise(
+        ledger,
+        rubric,
+        levers.catalogue,
+        funds,
+        years=scenario.horizon,
+        objective=levers.objective,
+        rules=rules,
+    )
+
+
+def prepare(ledger: Ledger, scenario: Scenario, plan: Plan, *, rules: Rules = RULES) -> Plan0:
+    """The yearly base figures and the engine levers the plan adds to."""
+    today = ledger_figures(ledger, rules=rules)
+    communities = today.index.to_numpy()
+    years = np.arange(ledger.year, ledger.year + scenario.horizon + 1)
+    planned = (
+        plan.figures_by_year.reindex(
+            pd.MultiIndex.from_product([years, communities], names=["year", "community"])
+        )
+        .groupby(level="community")
+        .ffill()
+    )
+    base = {name: planned[name].to_numpy().reshape(len(years), len(communities)) for name in today.columns}
+    start = scenario.policies.guidance_committee_year
+    if start is not None:
+        base["guidance_committee"] = np.where((years >= start)[:, None], 1.0, base["guidance_committee"])
+    bought = (
+        plan.table.groupby("item")["quantity"].sum() / scenario.horizon if len(plan.table) else pd.Series()
+    )
+    extra_training = math.ceil(bought.get(TRAINING_ITEM, 0.0))
+    extra_instructors = math.ceil(bought.get(INSTRUCTOR_ITEM, 0.0))
+    cov = scenario.coverage
+    if extra_instructors:
+        cov = dataclasses.replace(cov, instructors=(cov.instructors or 0) + extra_instructors)
+    suc = dataclasses.replace(
+        scenario.succession, training_slots=scenario.succession.training_slots + extra_training
+    )
+    return Plan0(years, communities, base, cov, suc)
+
+
+def project_runs(
+    ledger: Ledger, scenario: Scenario, plan0: Plan0, *, runs: int, seed: int, rules: Rules = RULES
+) -> dict[str, np.ndarray]:
+    """One chunk of ``runs`` runs: figure → array[run, year, community] (communities of ``plan0``)."""
+    coverage_seed, succession_seed = (
+        int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(2)
+    )
+    horizon = len(plan0.years) - 1
+    cube = {
+        name: np.broadcast_to(values, (runs, *values.shape)).copy() for name, values in plan0.base.items()
+    }
+    cov, cov_years, cov_communities = coverage.trajectories(
+        ledger,
+        plan0.coverage_levers,
+        assumptions=scenario.coverage_assumptions,
+        years=horizon,
+        runs=runs,
+        seed=coverage_seed,
+        rules=rules,
+    )
+    _overlay(cube, {k: cov[k] for k in COVERAGE_FIGURES}, cov_communities, plan0.communities)
+    suc, suc_years, suc_communities = succession.trajectories(
+        ledger,
+        plan0.succession_levers,
+        assumptions=scenario.succession_assumptions,
+        years=horizon,
+        runs=runs,
+        seed=succession_seed,
+        rules=rules,
+    )
+    _overlay(cube, {k: v for k, v in suc.items() if k in FIGURES}, suc_communities, plan0.communities)
+    if not len(cov_years) == len(suc_years) == len(plan0.years):
+        raise ValueError("the engines projected different numbers of years")
+    return cube
+
+
+def _overlay(cube: dict, figures: dict[str, np.ndarray], order: np.ndarray, communities: np.ndarray) -> None:
+    """Write engine figures (in their community ``order``) into ``cube`` (in ``communities`` order)."""
+    position = pd.Index(order).get_indexer(communities)
+    if (position < 0).any():
+        raise ValueError("an engine returned a different set of communities than the ledger")
+    for name, values in figures.items():
+        cube[name] = np.asarray(values, dtype=float)[:, :, position]
