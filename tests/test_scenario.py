@@ -69,5 +69,5 @@ def test_a_saved_scenario_loads_back_equal(tmp_path):
 def test_with_changes_replaces_engine_levers():
     s = load_scenario("as_is").with_changes(**{"succession.training_slots": 7, "horizon": 5})
     assert s.succession.training_slots == 7 and s.horizon == 5
-    with pytest.raises(ScenarioError, match="succession.trainng"):
+    with pytest.raises(ScenarioError, match=r"succession\.trainng"):
         load_scenario("as_is").with_changes(**{"succession.trainng": 1})

@@ -1,201 +1,61 @@
-"""Resource allocation: spend a multi-source budget where it closes the most five-haves gaps.
+"""Resource allocation: spend a multi-source budget where it closes the most five-haves gaps, early.
 
-:func:`optimise` solves a mixed-integer programme (SciPy's HiGHS, ``scipy.optimize.milp``) over
-communities × catalogue items × plan years. Decision variables are the units of each item a
-community starts in each year (whole numbers); a unit bought once lasts, a yearly unit is paid every
-year from its start. Money flows from each source (street budget, co-building pledges tied to their
-community, grants tied to item tags) into each community's purchases, within each source's yearly
-amount (unspent money carries over where the source allows). Each rubric indicator that money can
-move becomes a binary "met" variable linked to the cumulative purchases (e.g. space_m2 + 20·blocks
-≥ 80 ⇔ met); indicators money cannot move are constants. Objectives:
+:func:`optimise` solves the mixed-integer programme of :mod:`~workbench.engines.allocation_model`
+with SciPy's HiGHS (``scipy.optimize.milp``). Purchases are cumulative, so an indicator met by a
+purchase stays met; the objectives count what is met in **every** plan year, with equal weights, so
+a purchase made earlier counts for more years and money is not saved up for the last year:
 
-- ``"score"``: the rubric-weighted number of indicators met in the last plan year, over all
-  communities; ties go to plans that meet them earlier (a small weight on earlier years);
-- ``"all_met"``: the number of communities meeting every have in the last year, then the score;
-- ``"lexicographic"``: first the lowest community score as high as possible, then the total score.
+- ``"score"``: the rubric-weighted number of indicators met, summed over communities and plan years;
+- ``"all_met"``: first the number of communities meeting every have, summed over plan years; then
+  the score;
+- ``"lexicographic"``: first the lowest community score of each year, summed over plan years; then
+  the score.
 
-Plan years are the ``years`` calendar years after the ledger year. Figures no item moves stay at
-today's value (projections of people live in the succession engine). :func:`least_budget` inverts
-the question: the least street budget for every community to meet all haves by a year, and which
-indicators money cannot buy. :func:`evaluate` turns any purchase table into figures and scores by
-plain arithmetic, independent of the programme: every plan, optimal or baseline, is scored by it.
+A second aim is met exactly after the first (the first is held at its best value). Ties go to the
+plan that spends less, street money counting twice as much as tied money. :func:`least_budget`
+inverts the question: the least street money for every community to meet all the haves money can
+buy by a year, its split by year, and which indicators money cannot buy. Every plan, optimal or
+baseline, is scored by :func:`~workbench.engines.allocation_model.evaluate`, not by the solver.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
+from scipy.sparse import csr_array, vstack
 
 from .._errors import PlanningError
-from ..costs import FUNDS_FIGURE, Catalogue, Funds, capacities
-from ..figures import FIGURES
-from ..indicators import figures as ledger_figures
+from ..costs import Catalogue, Funds, make_funds
 from ..ledger import Ledger
 from ..results import long_table
 from ..rubric import Rubric
 from ..scorecard import passes, score_figures
 from ..settings import RULES, Rules
+from .allocation_model import (
+    PLAN_COLUMNS,
+    TOL,
+    Model,
+    Problem,
+    ample,
+    build,
+    check_plan,
+    deciding,
+    evaluate,
+    setup,
+)
+
+__all__ = ["OBJECTIVES", "BudgetNeed", "Plan", "check_plan", "least_budget", "make_plan", "optimise", "setup",
+           "solve"]  # fmt: skip
 
 OBJECTIVES = ("score", "all_met", "lexicographic")
-PLAN_COLUMNS = ("community", "year", "item", "quantity", "cost", "source")
-AND_FIGURES = {"two_machines_one_room": ("tv", "video_player", "activity_room")}
-PER_HOUSEHOLD = {"space_per_100_households": ("space_m2", 100.0), "funds_per_household": (FUNDS_FIGURE, 1.0)}
-SHARE_FIGURE = "non_street_funds_share"
-_TOL = 1e-6
 
 
-# --- the problem as arrays ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A ledger, rubric, catalogue and funds as arrays: C communities, I items, Y plan years."""
-
-    communities: np.ndarray  # (C,) ids
-    households: np.ndarray  # (C,)
-    base: pd.DataFrame  # today's figures, index community
-    base_street_funds: np.ndarray  # (C,) yuan/year from the street today
-    catalogue: Catalogue
-    funds: Funds
-    rubric: Rubric
-    years: np.ndarray  # (Y,) calendar years
-    limit: np.ndarray  # (C, I) units a community may have (0 where useless)
-    effect: dict[str, np.ndarray] = field(repr=False)  # base figure → (C, I) per unit
-
-    @property
-    def cost(self) -> np.ndarray:
-        return np.array([i.cost for i in self.catalogue.items])
-
-    @property
-    def yearly(self) -> np.ndarray:
-        return np.array([i.yearly for i in self.catalogue.items])
-
-    @property
-    def lag(self) -> np.ndarray:
-        return np.array([i.lag for i in self.catalogue.items])
-
-    @property
-    def funds_items(self) -> np.ndarray:
-        return np.array([any(e.figure == FUNDS_FIGURE for e in i.effects) for i in self.catalogue.items])
-
-    @property
-    def funds_add(self) -> np.ndarray:
-        """(I,) yuan paid into funds per unit (0 for other items)."""
-        return np.array(
-            [sum(e.add for e in i.effects if e.figure == FUNDS_FIGURE) for i in self.catalogue.items]
-        )
-
-
-def problem(
-    ledger: Ledger, rubric: Rubric, catalogue: Catalogue, funds: Funds, *, rules: Rules = RULES
-) -> Problem:
-    """The arrays of one allocation problem (raises PlanningError on inconsistent inputs)."""
-    base = ledger_figures(ledger, rules=rules)
-    if funds.years < 1:
-        raise PlanningError("the funds cover no year: give at least one source with one amount a year")
-    known = set(base.index)
-    for source in funds.sources:
-        if source.community is not None and source.community not in known:
-            raise PlanningError(
-                f"source {source.id} is tied to community {source.community}, not in the ledger"
-            )
-    caps = capacities(ledger, base)
-    n_c, n_i = len(base), len(catalogue.items)
-    limit = np.zeros((n_c, n_i))
-    effect: dict[str, np.ndarray] = {}
-    for i, item in enumerate(catalogue.items):
-        limit[:, i] = caps[item.limit].to_numpy() if isinstance(item.limit, str) else item.limit
-        useful = np.zeros(n_c, dtype=bool)
-        for e in item.effects:
-            per_unit = np.full(n_c, e.add)
-            if e.scale:
-                divisor = caps[e.scale].to_numpy()
-                per_unit = np.divide(per_unit, divisor, out=np.zeros(n_c), where=divisor > 0)
-            effect.setdefault(e.figure, np.zeros((n_c, n_i)))[:, i] += per_unit
-            already = (base[e.figure].to_numpy() >= 1) if FIGURES[e.figure].boolean else np.zeros(n_c, bool)
-            useful |= (per_unit > 0) & ~already
-        limit[~useful, i] = 0
-    communities = ledger.communities.set_index("id").reindex(base.index)
-    return Problem(
-        communities=base.index.to_numpy(dtype=object),
-        households=communities["households"].astype(float).to_numpy(),
-        base=base,
-        base_street_funds=communities["funds_street"].astype(float).fillna(0.0).to_numpy(),
-        catalogue=catalogue,
-        funds=funds,
-        rubric=rubric,
-        years=ledger.year + 1 + np.arange(funds.years),
-        limit=np.nan_to_num(limit),
-        effect={k: v for k, v in effect.items() if k != FUNDS_FIGURE},
-    )
-
-
-# --- evaluating any plan -----------------------------------------------------------------------
-
-
-def quantities(prob: Problem, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """From a plan table: units in effect-before-lag ``Q[y, c, i]`` (once items: bought so far;
-    yearly items: paid for this year) and the yuan paid into funds by the street and by others
-    ``[y, c]``."""
-    n_y, n_c, n_i = len(prob.years), len(prob.communities), len(prob.catalogue.items)
-    per_year = np.zeros((n_y, n_c, n_i))
-    street = np.zeros((n_y, n_c))
-    other = np.zeros((n_y, n_c))
-    if len(table):
-        y = np.searchsorted(prob.years, table["year"].to_numpy())
-        c = pd.Index(prob.communities).get_indexer(table["community"])
-        i = pd.Index(prob.catalogue.ids).get_indexer(table["item"])
-        q = table["quantity"].to_numpy(dtype=float)
-        np.add.at(per_year, (y, c, i), q)
-        paid_in = q * prob.funds_add[i]
-        is_street = np.array([prob.funds.kind_of(s) == "street" for s in table["source"]])
-        np.add.at(street, (y[is_street], c[is_street]), paid_in[is_street])
-        np.add.at(other, (y[~is_street], c[~is_street]), paid_in[~is_street])
-    held = np.where(prob.yearly, per_year, np.cumsum(per_year, axis=0))
-    return held, street, other
-
-
-def figure_values(prob: Problem, held: np.ndarray, street: np.ndarray, other: np.ndarray) -> np.ndarray:
-    """Figures ``(..., C, F)`` (columns of ``prob.base``) with ``held (..., C, I)`` units in effect
-    and ``street``/``other (..., C)`` yuan paid into funds by the street and by other sources."""
-    base = prob.base.to_numpy(dtype=float)
-    values = np.broadcast_to(base, (*held.shape[:-2], *base.shape)).copy()
-    col = {name: k for k, name in enumerate(prob.base.columns)}
-    for figure, per_unit in prob.effect.items():
-        values[..., col[figure]] += np.einsum("...ci,ci->...c", held, per_unit)
-        if FIGURES[figure].boolean:
-            values[..., col[figure]] = np.minimum(values[..., col[figure]], 1.0)
-    total = values[..., col[FUNDS_FIGURE]] + street + other
-    values[..., col[FUNDS_FIGURE]] = total
-    with np.errstate(invalid="ignore", divide="ignore"):
-        street_total = prob.base_street_funds + street
-        values[..., col[SHARE_FIGURE]] = np.where(total > 0, (total - street_total) / total, 0.0)
-        households = np.where(prob.households > 0, prob.households, np.nan)
-        for derived, (source, per) in PER_HOUSEHOLD.items():
-            values[..., col[derived]] = values[..., col[source]] / households * per
-    for derived, parts in AND_FIGURES.items():
-        values[..., col[derived]] = np.prod([values[..., col[p]] for p in parts], axis=0)
-    return values
-
-
-def evaluate(prob: Problem, table: pd.DataFrame) -> pd.DataFrame:
-    """The figures after each plan year: index (year, community), one column per figure; the first
-    block is the ledger year (before any spending)."""
-    held, street, other = quantities(prob, table)
-    n_y, n_c, n_i = held.shape
-    lagged = np.zeros((n_y + 1, n_c, n_i))  # row 0: the ledger year
-    for i, lag in enumerate(prob.lag):
-        lagged[1 + lag :, :, i] = held[: max(n_y - lag, 0), :, i]
-    none = np.zeros((1, n_c))
-    values = figure_values(prob, lagged, np.vstack([none, street]), np.vstack([none, other]))
-    years = np.concatenate([[prob.years[0] - 1], prob.years])
-    index = pd.MultiIndex.from_product([years, prob.communities], names=["year", "community"])
-    return pd.DataFrame(values.reshape(-1, values.shape[-1]), index=index, columns=prob.base.columns)
+# --- plans -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -207,10 +67,11 @@ class Plan:
     of the quantity. ``figures_by_year``: figures after each year (index year, community; the first
     year is the ledger year). ``scores``: :func:`workbench.scorecard.score_figures` of those.
     ``status``: "optimal", "time_limit" (best found, see ``gap``) or "heuristic" (a baseline).
-    ``objective_value``: the objective's value in the last year (weighted indicators met for
-    "score" and "lexicographic", communities meeting all haves for "all_met"). ``indicators_met``:
-    community × indicator tests passed in the last year. ``summary``: per year (the ledger year
-    first) indicators_met, weighted_met, all_met (communities), mean_score and spent (yuan).
+    ``objective_value``: the objective summed over the plan years (rubric-weighted indicators met
+    for "score" and "lexicographic", communities meeting every have for "all_met").
+    ``indicators_met`` and ``weighted_met``: community × indicator tests passed in the last plan
+    year (plain count and rubric-weighted). ``summary``: per year (the ledger year first)
+    indicators_met, weighted_met, all_met (communities), mean_score and spent (yuan).
     """
 
     table: pd.DataFrame
@@ -260,13 +121,12 @@ def make_plan(
     table = table.reset_index(drop=True).astype({"year": "int64", "quantity": float, "cost": float})
     figures = evaluate(prob, table)
     scores = score_figures(figures, prob.rubric)
-    weights = np.array([i.weight for i in prob.rubric.indicators])
     passed = passes(figures, prob.rubric)
     by_year = (
         pd.DataFrame(
             {
                 "indicators_met": passed.sum(axis=1),
-                "weighted_met": passed.to_numpy() @ weights,
+                "weighted_met": passed.to_numpy() @ prob.weights,
                 "all_met": scores["all_met"],
                 "mean_score": scores["score"],
             },
@@ -276,333 +136,123 @@ def make_plan(
         .agg({"indicators_met": "sum", "weighted_met": "sum", "all_met": "sum", "mean_score": "mean"})
     )
     by_year["spent"] = table.groupby("year")["cost"].sum().reindex(by_year.index, fill_value=0.0)
+    planned = by_year.loc[prob.years]
+    value = float(planned["all_met" if objective == "all_met" else "weighted_met"].sum())
     last = by_year.iloc[-1]
-    value = float(last["all_met"]) if objective == "all_met" else float(last["weighted_met"])
     return Plan(
         table, figures, scores, status, gap, value, int(last["indicators_met"]), float(last["weighted_met"]),
         objective, method, prob.funds, by_year, solve_seconds,
     )  # fmt: skip
 
 
-def check_plan(prob: Problem, table: pd.DataFrame, *, tol: float = 1e-6) -> None:
-    """Raise PlanningError if a plan spends more than a source has, pays with a source for an
-    item or community it is not tied to, or exceeds an item's limit."""
-    sources = {s.id: s for s in prob.funds.sources}
-    items = {i.id: i for i in prob.catalogue.items}
-    for row in table.itertuples():
-        source = sources[row.source]
-        if source.community not in (None, row.community) or not source.pays_for(items[row.item]):
-            raise PlanningError(f"{row.source} cannot pay for {row.item} in {row.community}")
-    spent = table.pivot_table(index="source", columns="year", values="cost", aggfunc="sum", fill_value=0.0)
-    spent = spent.reindex(index=list(sources), columns=prob.years, fill_value=0.0).to_numpy()
-    amounts = prob.funds.amounts()
-    carry = np.array([s.carry_over for s in prob.funds.sources])[:, None]
-    over = np.where(carry, np.cumsum(spent, 1) - np.cumsum(amounts, 1), spent - amounts)
-    if (over > tol * np.maximum(1, amounts.sum())).any():
-        s, y = np.argwhere(over > tol * np.maximum(1, amounts.sum()))[0]
-        raise PlanningError(
-            f"{prob.funds.sources[s].id} overspent in {prob.years[y]} by {over[s, y]:.2f} yuan"
-        )
-    if (table["quantity"] < -tol).any():
-        raise PlanningError("a plan cannot buy a negative quantity")
-    held, _, _ = quantities(prob, table)
-    peak = held.max(axis=0)  # once items: bought in all; yearly items: most paid for in a year
-    for c, i in np.argwhere(peak > prob.limit + tol)[:1]:
-        item = prob.catalogue.ids[i]
-        raise PlanningError(f"{prob.communities[c]} has {peak[c, i]:g} of {item}, limit {prob.limit[c, i]:g}")
+# --- objectives --------------------------------------------------------------------------------
 
 
-# --- the mixed-integer programme ---------------------------------------------------------------
-
-
-class _Builder:
-    """Variables and sparse rows of a MILP, added in vectorised blocks."""
-
-    def __init__(self) -> None:
-        self.n = self.m = 0
-        self.lb: list[np.ndarray] = []
-        self.ub: list[np.ndarray] = []
-        self.integer: list[np.ndarray] = []
-        self.row_lb: list[np.ndarray] = []
-        self.row_ub: list[np.ndarray] = []
-        self.entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-
-    def var(self, shape, *, lb=0.0, ub=np.inf, integer: bool = False) -> np.ndarray:
-        size = int(np.prod(shape))
-        index = np.arange(self.n, self.n + size).reshape(shape)
-        self.n += size
-        self.lb.append(np.broadcast_to(np.asarray(lb, float), shape).reshape(-1))
-        self.ub.append(np.broadcast_to(np.asarray(ub, float), shape).reshape(-1))
-        self.integer.append(np.full(size, integer))
-        return index
-
-    def rows(self, shape, *, lb=-np.inf, ub=np.inf) -> np.ndarray:
-        size = int(np.prod(shape))
-        index = np.arange(self.m, self.m + size).reshape(shape)
-        self.m += size
-        self.row_lb.append(np.broadcast_to(np.asarray(lb, float), shape).reshape(-1))
-        self.row_ub.append(np.broadcast_to(np.asarray(ub, float), shape).reshape(-1))
-        return index
-
-    def terms(self, rows, cols, coefs) -> None:
-        rows, cols, coefs = (a.reshape(-1) for a in np.broadcast_arrays(rows, cols, np.asarray(coefs, float)))
-        keep = (coefs != 0) & (rows >= 0) & (cols >= 0)  # -1: no such row or variable
-        self.entries.append((rows[keep], cols[keep], coefs[keep]))
-
-    def arrays(self):
-        """(lb, ub, integrality, A, row_lb, row_ub) as arrays (bounds may be edited before solving)."""
-        rows, cols, vals = (np.concatenate(parts) for parts in zip(*self.entries, strict=True))
-        matrix = csr_array((vals, (rows, cols)), shape=(self.m, self.n))
-        cat = np.concatenate
-        return cat(self.lb), cat(self.ub), cat(self.integer), matrix, cat(self.row_lb), cat(self.row_ub)
-
-
-@dataclass
-class _Model:
-    """A built programme: the purchase variables ``n[y, c, i]``, money flows, and one "met"
-    variable per (indicator, year, community) money can move (-1 where the indicator is constant,
-    then ``const[k][c]`` says whether it passes)."""
-
-    prob: Problem
-    builder: _Builder
-    n: np.ndarray
-    flows: list  # (item indices, source index, community positions, var index (Y, k))
-    met: list[np.ndarray]  # per indicator: (Y, C) var index or -1
-    const: list[np.ndarray]  # per indicator: (C,) bool
-    budget: np.ndarray | None  # (Y,) street budget variables for least_budget
-
-
-def _build(prob: Problem, *, equity_floor: float = 0.0, budget_variable: bool = False) -> _Model:
-    b = _Builder()
-    n_y, n_c, n_i = len(prob.years), len(prob.communities), len(prob.catalogue.items)
-    limit = prob.limit
-    n = b.var((n_y, n_c, n_i), ub=np.broadcast_to(limit, (n_y, n_c, n_i)), integer=True)
-    if n_y > 1:
-        rows = b.rows((n_c, n_i), ub=limit)
-        b.terms(rows[None], n, 1.0)
-    # money: one flow per (group of items paid by the same sources, source) and covered community
-    sources = prob.funds.sources
-    groups: dict[tuple, list[int]] = {}
-    for i, item in enumerate(prob.catalogue.items):
-        payers = tuple(s for s, source in enumerate(sources) if source.pays_for(item))
-        groups.setdefault((payers, i if prob.funds_items[i] else -1), []).append(i)
-    flows = []
-    budget = b.var(n_y, ub=_ample(prob)) if budget_variable else None
-    source_rows = []
-    for source in sources:
-        street_var = budget_variable and source.street
-        amounts = np.zeros(n_y) if street_var else np.asarray(source.amounts, float)
-        ub = np.cumsum(amounts) if source.carry_over else amounts
-        rows = b.rows(n_y, ub=ub)
-        if street_var:
-            b.terms(rows[:, None], budget[None, :], -(np.tri(n_y) if source.carry_over else np.eye(n_y)))
-        source_rows.append(rows)
-    spent_rows = b.rows(n_c, lb=equity_floor) if equity_floor > 0 else None
-    for (payers, _funds_item), items in groups.items():
-        balance = b.rows((n_y, n_c), lb=0.0, ub=0.0)
-        for i in items:
-            cost = prob.catalogue.items[i].cost
-            for y in range(n_y):
-                starts = range(y + 1) if prob.yearly[i] else (y,)
-                for t in starts:
-                    b.terms(balance[y], n[t, :, i], -cost)
-        for s in payers:
-            tied = sources[s].community
-            cpos = np.arange(n_c) if tied is None else np.flatnonzero(prob.communities == tied)
-            g = b.var((n_y, len(cpos)))
-            b.terms(balance[:, cpos], g, 1.0)
-            carry = sources[s].carry_over
-            for y in range(n_y):
-                b.terms(source_rows[s][y], g[: y + 1] if carry else g[y : y + 1], 1.0)
-            if spent_rows is not None:
-                b.terms(spent_rows[cpos][None], g, 1.0)
-            flows.append((items, s, cpos, g))
-    model = _Model(prob, b, n, flows, [], [], budget)
-    for indicator in prob.rubric.indicators:
-        met, const = _indicator(model, indicator)
-        model.met.append(met)
-        model.const.append(const)
-    return model
-
-
-def _ample(prob: Problem) -> float:
-    """More yuan a year than any plan can spend."""
-    return float((prob.cost * prob.limit).sum() * len(prob.years) + 1.0)
-
-
-def _form(model: _Model, figure: str, y: int, *, payer: str = "all"):
-    """Today's value ``(C,)`` of a figure and the terms ``(community positions, columns, coefs)``
-    of what purchases add by year ``y``; ``payer`` ("street"/"other") keeps funds of one kind."""
-    prob = model.prob
-    n_c = len(prob.communities)
-    if figure in PER_HOUSEHOLD:
-        source, per = PER_HOUSEHOLD[figure]
-        terms = _form(model, source, y, payer=payer)[1]
-        factor = np.divide(per, prob.households, out=np.full(n_c, np.nan), where=prob.households > 0)
-        return prob.base[figure].to_numpy(), [(c, k, v * factor[c]) for c, k, v in terms]
-    terms = []
-    if figure == FUNDS_FIGURE:
-        for items, s, cpos, g in model.flows:
-            (i,) = items if prob.funds_items[items[0]] else (None,)
-            street = prob.funds.sources[s].street
-            if i is not None and payer in ("all", "street" if street else "other"):
-                terms.append((cpos, g[y], prob.funds_add[i] / prob.cost[i]))
-    for i in np.flatnonzero(prob.effect.get(figure, np.zeros((n_c, 0))).any(axis=0)):
-        for t in range(y - prob.lag[i] + 1):
-            terms.append((np.arange(n_c), model.n[t, :, i], prob.effect[figure][:, i]))
-    return prob.base[figure].to_numpy(dtype=float), terms
-
-
-def _most(model: _Model, figure: str) -> np.ndarray:
-    """(C,) the most purchases can add to a figure."""
-    prob = model.prob
-    if figure in PER_HOUSEHOLD:
-        source, per = PER_HOUSEHOLD[figure]
-        return np.divide(_most(model, source) * per, prob.households, out=np.zeros(len(prob.households)),
-                         where=prob.households > 0)  # fmt: skip
-    if figure == FUNDS_FIGURE:
-        return (prob.limit * prob.funds_add).sum(axis=1)
-    return (
-        (prob.effect[figure] * prob.limit).sum(axis=1) if figure in prob.effect else np.zeros(len(prob.limit))
-    )
-
-
-def _indicator(model: _Model, indicator) -> tuple[np.ndarray, np.ndarray]:
-    """The met variables (Y, C; -1 where constant) and constant outcomes (C,) of one indicator."""
+def _score(model: Model, *, tie_breaks: bool) -> tuple[np.ndarray, float]:
+    """The weighted met variables of every plan year, and (``tie_breaks``) a cost per yuan spent,
+    twice as much for street money as for tied money, less in all than half the smallest weight;
+    with the relative gap that keeps the weighted count exact."""
     prob, b = model.prob, model.builder
-    n_y, n_c = len(prob.years), len(prob.communities)
-    figure, op = indicator.figure, indicator.op
-    v0 = prob.base[figure].to_numpy(dtype=float)
-    const = indicator.passes(v0)
-    met = np.full((n_y, n_c), -1)
-    if figure in AND_FIGURES or FIGURES[figure].boolean:
-        parts = AND_FIGURES.get(figure, (figure,))
-        wanted = bool(indicator.passes(np.array([1.0]))[0]) and not indicator.passes(np.array([0.0]))[0]
-        reachable = np.all([(prob.base[p].to_numpy() >= 1) | (_most(model, p) >= 1) for p in parts], axis=0)
-        movable = wanted & ~const & reachable
-        met[:, movable] = _met_vars(b, n_y, int(movable.sum()))
-        for p in parts:
-            need = movable & (prob.base[p].to_numpy() < 1)
-            for y in range(n_y):
-                rows = np.where(need, b.rows(n_c, lb=0.0), -1)
-                b.terms(rows, met[y], -1.0)
-                for cpos, cols, coefs in _form(model, p, y)[1]:
-                    b.terms(rows[cpos], cols, coefs)
-        return met, const
-    if figure == SHARE_FIGURE:
-        return _share(model, indicator, v0, const)
-    most = _most(model, figure)
-    if not (most > 0).any():
-        return met, const
-    if op == "==":
-        raise PlanningError(
-            f"indicator {indicator.id}: an '==' test on {figure}, which money moves, cannot be planned"
-        )
-    tol = _TOL * max(1.0, abs(indicator.threshold or 0.0))
-    upward = op in (">=", ">", "is_true")
-    threshold = 0.0 if op == "is_true" else indicator.threshold
-    need = threshold - v0 + (tol if op in (">", "is_true") else -tol if op == "<" else 0.0)
-    with np.errstate(invalid="ignore"):
-        movable = (need > 0) & (need <= most) if upward else (need >= 0) & (most > need)
-    movable &= ~np.isnan(v0)
-    met[:, movable] = _met_vars(b, n_y, int(movable.sum()))
-    for y in range(n_y):
-        if upward:  # added − need·met ≥ 0
-            rows = np.where(movable, b.rows(n_c, lb=0.0), -1)
-            b.terms(rows, met[y], -np.nan_to_num(need))
-        else:  # added + (most − need)·met ≤ most
-            rows = np.where(movable, b.rows(n_c, ub=most), -1)
-            b.terms(rows, met[y], np.nan_to_num(most - need))
-        for cpos, cols, coefs in _form(model, figure, y)[1]:
-            b.terms(rows[cpos], cols, coefs)
-    return met, const
-
-
-def _met_vars(b: _Builder, n_y: int, count: int) -> np.ndarray:
-    """(Y, count) "met" variables: binary in the last year; in earlier years continuous in [0, 1]
-    (they only feed the earliness tie-break, which then also credits partial progress)."""
-    return np.vstack([b.var((n_y - 1, count), ub=1.0), b.var((1, count), ub=1.0, integer=True)])
-
-
-def _share(model: _Model, indicator, v0: np.ndarray, const: np.ndarray):
-    """The non-street share of funds: (1−s)·other − s·street ≥ s·street₀ − (1−s)·other₀ ⇔ met."""
-    prob, b = model.prob, model.builder
-    n_y, n_c = len(prob.years), len(prob.communities)
-    met = np.full((n_y, n_c), -1)
-    most = _most(model, FUNDS_FIGURE)
-    total0 = prob.base[FUNDS_FIGURE].to_numpy(dtype=float)
-    if indicator.op not in (">=", ">"):
-        if (most > 0).any():
-            raise PlanningError(f"indicator {indicator.id}: only ≥ tests of {SHARE_FIGURE} can be planned")
-        return met, const
-    s = indicator.threshold + (_TOL if indicator.op == ">" else 0.0)
-    street0 = prob.base_street_funds
-    need = s * street0 - (1 - s) * (total0 - street0)
-    big = s * most + np.maximum(need, 0) + 1.0
-    movable = (most > 0) & (total0 > 0)
-    met[:, movable] = _met_vars(b, n_y, int(movable.sum()))
-    for y in range(n_y):
-        rows = np.where(movable, b.rows(n_c, lb=-big), -1)
-        b.terms(rows, met[y], -(need + big))
-        for payer, coef in (("other", 1 - s), ("street", -s)):
-            for cpos, cols, coefs in _form(model, FUNDS_FIGURE, y, payer=payer)[1]:
-                b.terms(rows[cpos], cols, coefs * coef)
-    return met, const
-
-
-def _deciding(rubric: Rubric) -> list[int]:
-    """Indices of the indicators that decide whether a have is met (required ones, else all)."""
-    chosen = []
-    for have in rubric.haves:
-        of = rubric.of(have)
-        required = [i for i in of if i.required] or list(of)
-        chosen += [rubric.indicators.index(i) for i in required]
-    return chosen
-
-
-def _score_weights(
-    model: _Model, objective: np.ndarray, *, scale: float = 1.0, tie_breaks: bool = True
-) -> None:
-    """Add to a maximisation objective, in tiers that never trade against a higher one: the
-    weighted met variables of the last year; a sliver for meeting them in earlier years (less in
-    all than half the smallest weight); and a still smaller cost per yuan spent, twice as much for
-    street money as for tied money (no purchase that meets nothing, tied money first)."""
-    prob = model.prob
-    weights = np.array([i.weight for i in prob.rubric.indicators])
-    n_y, n_c = len(prob.years), len(prob.communities)
-    sliver = weights.min() / (2 * weights.sum() * n_c * max(n_y - 1, 1)) if tie_breaks else 0.0
+    weights = prob.weights
+    goal = np.zeros(b.n)
     for w, met in zip(weights, model.met, strict=True):
-        for y in range(n_y):
-            movable = met[y] >= 0
-            objective[met[y][movable]] += scale * w * (1.0 if y == n_y - 1 else sliver)
-    if not tie_breaks:
-        return
-    money = prob.funds.amounts().sum() if model.budget is None else _ample(prob) * n_y
-    per_yuan = scale * sliver * weights.min() / (2 * (2 * money + 1))
-    for _items, s, _cpos, g in model.flows:
-        objective[g] -= per_yuan * (2.0 if prob.funds.sources[s].street else 1.0)
+        goal[met[met >= 0]] += w
+    if tie_breaks:
+        money = prob.funds.amounts().sum() if model.budget is None else ample(prob) * len(prob.years)
+        per_yuan = weights.min() / (2 * (2 * money + 1))
+        for _items, s, _cpos, g in model.flows:
+            goal[g] -= per_yuan * (2.0 if prob.funds.sources[s].street else 1.0)
+    top = weights.sum() * len(prob.communities) * len(prob.years) + 1.0
+    return goal, weights.min() / (2 * top)
 
 
-def _solve(model: _Model, objective: np.ndarray, lb, ub, integrality, matrix, row_lb, row_ub, options):
-    """Maximise ``objective``; the result, or PlanningError when no plan exists."""
-    result = milp(
-        -objective,
-        integrality=integrality.astype(int),
-        bounds=Bounds(lb, ub),
-        constraints=LinearConstraint(matrix, row_lb, row_ub),
-        options=options,
-    )
-    if result.x is None:
-        if result.status == 2:
-            raise PlanningError(
-                "no plan meets every constraint: the equity floor (or the indicators required) needs "
-                "more money than the sources hold; lower the floor or add funds"
-            )
-        raise PlanningError(f"the solver found no plan ({result.message}); allow more time_limit")
-    return result
+def _all_met(model: Model) -> tuple[np.ndarray, float]:
+    """Communities meeting every have, summed over plan years (new binary variables)."""
+    prob, b = model.prob, model.builder
+    chosen = deciding(prob.rubric)
+    possible = np.all([(model.met[k] >= 0) | model.const[k] for k in chosen], axis=0)  # (Y, C)
+    every = b.var(possible.shape, ub=possible.astype(float), integer=True)
+    for k in chosen:
+        rows = np.where(model.met[k] >= 0, b.rows(possible.shape, ub=0.0), -1)
+        b.terms(rows, every, 1.0)
+        b.terms(rows, model.met[k], -1.0)
+    return _sum_of(model, every), 1.0 / (2 * (possible.size + 1.0))
 
 
-def _table(model: _Model, x: np.ndarray) -> pd.DataFrame:
+def _floor(model: Model) -> tuple[np.ndarray, float]:
+    """The lowest community score of each plan year, summed (new continuous variables)."""
+    prob, b = model.prob, model.builder
+    n_y, n_c = len(prob.years), len(prob.communities)
+    share = prob.weights / prob.weights.sum()
+    parts = zip(share, model.met, model.const, strict=True)
+    fixed = sum(np.where(met < 0, w * const, 0.0) for w, met, const in parts)  # (Y, C)
+    floor = b.var(n_y, ub=1.0)
+    rows = b.rows((n_y, n_c), lb=-fixed)  # score[y, c] − floor[y] ≥ 0
+    for w, met in zip(share, model.met, strict=True):
+        b.terms(rows, met, w)
+    b.terms(rows, floor[:, None], -1.0)
+    return _sum_of(model, floor), share.min() / (2 * (n_y + 1.0))
+
+
+def _aims(model: Model, objective: str, *, tie_breaks: bool) -> list[tuple[np.ndarray, float]]:
+    """The goals to maximise one after the other, each with its default relative gap."""
+    if objective not in OBJECTIVES:
+        raise PlanningError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
+    first = {"all_met": _all_met, "lexicographic": _floor}.get(objective)
+    aims = [] if first is None else [first(model)]
+    return [*aims, _score(model, tie_breaks=tie_breaks)]  # the score adds no variable: sizes agree
+
+
+def _sum_of(model: Model, variables: np.ndarray) -> np.ndarray:
+    """The goal vector summing ``variables``."""
+    goal = np.zeros(model.builder.n)
+    goal[variables.reshape(-1)] = 1.0
+    return goal
+
+
+def _maximise(
+    model: Model, aims: Sequence[tuple[np.ndarray, float]], *, time_limit: float, mip_rel_gap: float | None
+) -> tuple[np.ndarray, str, float]:
+    """Maximise each goal in turn, holding the ones before at their best value; the solution, the
+    status ("optimal", or "time_limit" when a stage stopped early) and the last stage's gap.
+    Raises PlanningError when no plan exists."""
+    lb, ub, integrality, matrix, row_lb, row_ub = model.builder.arrays()
+    status, gap, x = "optimal", 0.0, None
+    for goal, default_gap in aims:
+        if x is not None:  # hold the previous goal at its value
+            value = float(previous @ x)
+            matrix = vstack([matrix, csr_array(previous[None, :])]).tocsr()
+            row_lb = np.append(row_lb, value - TOL * max(1.0, abs(value)))
+            row_ub = np.append(row_ub, np.inf)
+        options = {
+            "time_limit": float(time_limit),
+            "mip_rel_gap": float(default_gap if mip_rel_gap is None else mip_rel_gap),
+            "disp": False,
+        }
+        result = milp(
+            -goal,
+            integrality=integrality.astype(int),
+            bounds=Bounds(lb, ub),
+            constraints=LinearConstraint(matrix, row_lb, row_ub),
+            options=options,
+        )
+        if result.x is None:
+            if result.status == 2:
+                raise PlanningError(
+                    "no plan meets every constraint: the equity floor (or the indicators required) needs "
+                    "more money than the sources hold; lower the floor or add funds"
+                )
+            raise PlanningError(f"the solver found no plan ({result.message}); allow more time_limit")
+        status = status if result.status == 0 else "time_limit"
+        gap = float(getattr(result, "mip_gap", np.nan) or 0.0)
+        x, previous = result.x, goal
+    return x, status, gap
+
+
+# --- from a solution to a purchase table -------------------------------------------------------
+
+
+def _table(model: Model, x: np.ndarray) -> pd.DataFrame:
     """The purchase table of a solution: each group's money poured into its items source by source."""
     prob = model.prob
     n = np.rint(x[model.n])
@@ -618,10 +268,10 @@ def _table(model: _Model, x: np.ndarray) -> pd.DataFrame:
     for items, payers in by_group.items():
         items = list(items)
         total = spend[:, :, items].sum(axis=2)
-        for y, c in np.argwhere(total > _TOL):
-            pots = [[source, paid[y, c]] for source, paid in payers if paid[y, c] > _TOL]
+        for y, c in np.argwhere(total > TOL):
+            pots = [[source, paid[y, c]] for source, paid in payers if paid[y, c] > TOL]
             for i in items:
-                if spend[y, c, i] > _TOL:
+                if spend[y, c, i] > TOL:
                     rows += _pour(prob, y, c, i, units[y, c, i], spend[y, c, i], pots)
     return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
 
@@ -631,49 +281,17 @@ def _pour(prob: Problem, y: int, c: int, i: int, units: float, cost: float, pots
     rows, left = [], cost
     for k, pot in enumerate(pots):
         take = left if k == len(pots) - 1 else min(left, pot[1])
-        if take > _TOL:
-            rows.append(
-                (
-                    prob.communities[c],
-                    int(prob.years[y]),
-                    prob.catalogue.ids[i],
-                    units * take / cost,
-                    take,
-                    pot[0],
-                )
-            )
+        if take > TOL:
+            community, year, item = prob.communities[c], int(prob.years[y]), prob.catalogue.ids[i]
+            rows.append((community, year, item, units * take / cost, take, pot[0]))
             pot[1] -= take
             left -= take
-        if left <= _TOL:
+        if left <= TOL:
             break
     return rows
 
 
 # --- public API --------------------------------------------------------------------------------
-
-
-def setup(
-    ledger: Ledger,
-    rubric: Rubric | str = "seed_2003",
-    catalogue: Catalogue | str = "default",
-    funds: Funds | float | Sequence[float] = 0.0,
-    *,
-    years: int | None = None,
-    rules: Rules = RULES,
-) -> Problem:
-    """The :class:`Problem` of an allocation: ``rubric`` and ``catalogue`` by name or object;
-    ``funds`` a :class:`Funds` or the street's yuan a year (co-building pledges added from the
-    ledger) over ``years`` (default: one community term, ``rules.community_term_years``)."""
-    from ..costs import load_catalogue, make_funds
-    from ..rubric import load_rubric
-
-    rubric = load_rubric(rubric, rules=rules) if isinstance(rubric, str) else rubric
-    catalogue = load_catalogue(catalogue) if isinstance(catalogue, str) else catalogue
-    if not isinstance(funds, Funds):
-        funds = make_funds(ledger, budget=funds, years=years or rules.community_term_years)
-    elif years is not None and years != funds.years:
-        raise PlanningError(f"years={years} but the funds give amounts for {funds.years} years")
-    return problem(ledger, rubric, catalogue, funds, rules=rules)
 
 
 def optimise(
@@ -692,18 +310,15 @@ def optimise(
 ) -> Plan:
     """The best plan for ``objective`` (one of OBJECTIVES) within the funds.
 
-    ``equity_floor``: yuan each community gets at least over the plan. The solver stops at
-    ``time_limit`` seconds or a relative gap of ``mip_rel_gap`` (default: small enough that the
-    last-year objective is exact when weights are whole multiples of the smallest; the earliness
-    and thrift tie-breaks are then best effort); the plan reports ``status`` and
-    ``gap``. ``tie_breaks=False`` drops the earliness and thrift tie-breaks (faster at city scale;
-    the plan may then buy late or buy what gains nothing). Raises PlanningError when no plan
-    satisfies the constraints.
+    ``rubric`` and ``catalogue`` by name or object; ``funds`` a :class:`~workbench.costs.Funds` or
+    the street's yuan a year (co-building pledges added from the ledger) over ``years`` (default:
+    one community term). ``equity_floor``: yuan each community gets at least over the plan. Each
+    solver stage stops at ``time_limit`` seconds or a relative gap of ``mip_rel_gap`` (default:
+    small enough that the objective is exact when weights are whole multiples of the smallest; the
+    thrift tie-break is then best effort); the plan reports ``status`` and ``gap``.
+    ``tie_breaks=False`` drops the thrift tie-break (the plan may then buy what gains nothing).
+    Raises PlanningError when no plan satisfies the constraints.
     """
-    if objective not in OBJECTIVES:
-        raise PlanningError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
-    if not equity_floor >= 0:
-        raise PlanningError(f"equity_floor must be ≥ 0 yuan, got {equity_floor!r}")
     prob = setup(ledger, rubric, catalogue, funds, years=years, rules=rules)
     return solve(
         prob, objective=objective, equity_floor=equity_floor, time_limit=time_limit, mip_rel_gap=mip_rel_gap,
@@ -720,70 +335,30 @@ def solve(
     mip_rel_gap: float | None = None,
     tie_breaks: bool = True,
 ) -> Plan:
-    """:func:`optimise` on a prepared :class:`Problem`."""
-    import time
-
+    """:func:`optimise` on a prepared :class:`~workbench.engines.allocation_model.Problem`."""
+    if not equity_floor >= 0:
+        raise PlanningError(f"equity_floor must be ≥ 0 yuan, got {equity_floor!r}")
     started = time.perf_counter()
-    model = _build(prob, equity_floor=equity_floor)
-    b = model.builder
-    n_c = len(prob.communities)
-    weights = np.array([i.weight for i in prob.rubric.indicators])
-    extra = None
-    if objective == "all_met":
-        deciding = _deciding(prob.rubric)
-        possible = np.all([(model.met[k][-1] >= 0) | model.const[k] for k in deciding], axis=0)
-        extra = b.var(n_c, ub=possible.astype(float), integer=True)  # community meets every have
-        for k in deciding:
-            last = model.met[k][-1]
-            rows = np.where(last >= 0, b.rows(n_c, ub=0.0), -1)
-            b.terms(rows, extra, 1.0)
-            b.terms(rows, last, -1.0)
-    elif objective == "lexicographic":
-        share = weights / weights.sum()
-        fixed = sum(
-            np.where(met[-1] < 0, w * const, 0.0)
-            for w, met, const in zip(share, model.met, model.const, strict=True)
-        )
-        extra = b.var(1, ub=1.0)  # the lowest community score
-        rows = b.rows(n_c, lb=-fixed)  # score_c − floor ≥ 0
-        for w, met in zip(share, model.met, strict=True):
-            b.terms(rows, met[-1], w)
-        b.terms(rows, extra[0], -1.0)
-    lb, ub, integrality, matrix, row_lb, row_ub = b.arrays()
-    if mip_rel_gap is None:
-        top = n_c + 1.0 if objective == "all_met" else weights.sum() * n_c + 1.0
-        mip_rel_gap = (1.0 if objective == "all_met" else weights.min()) / (2 * top)
-    options = {"time_limit": float(time_limit), "mip_rel_gap": float(mip_rel_gap), "disp": False}
-    goal = np.zeros(b.n)
-    if objective == "lexicographic":
-        goal[extra[0]] = 1.0
-        first = _solve(model, goal, lb, ub, integrality, matrix, row_lb, row_ub, options)
-        lb[extra[0]] = first.x[extra[0]] - _TOL
-        goal[:] = 0.0
-    if objective == "all_met":
-        goal[extra] = 1.0
-        _score_weights(model, goal, scale=1.0 / (weights.sum() * n_c + 1.0), tie_breaks=tie_breaks)
-    else:
-        _score_weights(model, goal, tie_breaks=tie_breaks)
-    result = _solve(model, goal, lb, ub, integrality, matrix, row_lb, row_ub, options)
-    status = "optimal" if result.status == 0 else "time_limit"
-    gap = float(getattr(result, "mip_gap", np.nan) or 0.0)
-    table = _table(model, result.x)
+    model = build(prob, equity_floor=equity_floor)
+    aims = _aims(model, objective, tie_breaks=tie_breaks)
+    x, status, gap = _maximise(model, aims, time_limit=time_limit, mip_rel_gap=mip_rel_gap)
     seconds = time.perf_counter() - started
     return make_plan(
-        prob, table, objective=objective, method="milp", status=status, gap=gap, solve_seconds=seconds
-    )
+        prob, _table(model, x), objective=objective, method="milp", status=status, gap=gap,
+        solve_seconds=seconds,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class BudgetNeed:
-    """The least street budget for every community to meet every have by a year.
+    """The least street budget for every community to meet every have money can buy by a year.
 
-    ``by_year``: yuan per plan year (calendar years); ``total`` their sum; ``plan`` the plan that
-    spends it; ``unbuyable``: the deciding indicators money cannot meet (columns community, have,
-    indicator, reason) — empty when money alone reaches all five haves everywhere. ``reason`` is
-    "no_item" (no catalogue item moves it: people, not yuan) or "out_of_reach" (items' limits or
-    the non-street money available fall short); labels ``allocation.reason.*`` say it in words.
+    ``by_year``: street yuan spent in each plan year (calendar years); ``total`` their sum; ``plan``
+    the plan that spends it (among the least-cost plans, the one meeting most, earliest);
+    ``unbuyable``: the deciding indicators money cannot meet (columns community, have, indicator,
+    reason) — empty when money alone reaches all five haves everywhere. ``reason`` is "no_item"
+    (no catalogue item moves it: people, not yuan) or "out_of_reach" (items' limits or the
+    non-street money available fall short); labels ``allocation.reason.*`` say it in words.
     """
 
     total: float
@@ -803,62 +378,55 @@ def least_budget(
     *,
     by_year: int | None = None,
     grants: Sequence = (),
+    cobuilding: bool = True,
     carry_over: bool = True,
     time_limit: float = 30.0,
     rules: Rules = RULES,
 ) -> BudgetNeed:
-    """The least street budget (and its split by year) for every community to meet all haves by
-    the calendar year ``by_year`` (default: one community term after the ledger year), with the
-    co-building pledges of the ledger and ``grants`` (see :func:`workbench.costs.make_funds`).
-    What money cannot buy (e.g. a team needs people, not yuan) is listed in ``unbuyable`` and left
-    out of the requirement."""
-    from dataclasses import replace
-
-    from ..costs import make_funds
-
+    """The least street money in all (and its split by year) for every community to meet all haves
+    by the calendar year ``by_year`` (default: one community term after the ledger year), with the
+    co-building pledges of the ledger (unless ``cobuilding=False``) and ``grants`` (see
+    :func:`workbench.costs.make_funds`). What money cannot buy (e.g. a team needs people, not
+    yuan) is listed in ``unbuyable`` and left out of the requirement."""
     years = (by_year or ledger.year + rules.community_term_years) - ledger.year
     if years < 1:
         raise PlanningError(f"by_year must come after the ledger year {ledger.year}, got {by_year}")
-    zero = make_funds(ledger, budget=0.0, years=years, grants=grants, carry_over=carry_over)
-    prob = setup(ledger, rubric, catalogue, zero, rules=rules)
-    deciding = _deciding(prob.rubric)
-    options = {"time_limit": float(time_limit), "disp": False}
+
+    def funds(budget: float) -> Funds:
+        return make_funds(
+            ledger, budget=budget, years=years, grants=grants, cobuilding=cobuilding, carry_over=carry_over
+        )
+
+    prob = setup(ledger, rubric, catalogue, funds(0.0), rules=rules)
+    chosen = deciding(prob.rubric)
     # 1. with more money than anything costs: which deciding indicators can be met at all?
-    ample = replace(
-        prob, funds=make_funds(ledger, budget=_ample(prob), years=years, grants=grants, carry_over=carry_over)
+    model = build(replace(prob, funds=funds(ample(prob))))
+    reach = [model.met[k][-1][model.met[k][-1] >= 0] for k in chosen]
+    x, _, _ = _maximise(
+        model, [(_sum_of(model, np.concatenate(reach)), 0.0)], time_limit=time_limit, mip_rel_gap=None
     )
-    model = _build(ample)
-    goal = np.zeros(model.builder.n)
-    for k in deciding:
-        goal[model.met[k][-1][model.met[k][-1] >= 0]] = 1.0
-    x = _solve(model, goal, *model.builder.arrays(), {**options, "mip_rel_gap": 0.0}).x
-    rows, reached = [], {}
-    for k in deciding:
+    rows, required = [], []
+    for k in chosen:
         last, const = model.met[k][-1], model.const[k]
-        reached[k] = np.where(last >= 0, np.rint(x[np.maximum(last, 0)]) > 0, const)
+        reached = np.where(last >= 0, np.rint(x[np.maximum(last, 0)]) > 0, const)
+        required.append(np.flatnonzero((last >= 0) & reached))
         indicator = prob.rubric.indicators[k]
-        for c in np.flatnonzero(~reached[k]):
+        for c in np.flatnonzero(~reached):
             reason = "no_item" if last[c] < 0 else "out_of_reach"
             rows.append((prob.communities[c], indicator.have, indicator.id, reason))
     unbuyable = pd.DataFrame(rows, columns=["community", "have", "indicator", "reason"])
-    # 2. the least street money that meets every reachable one
-    model = _build(prob, budget_variable=True)
-    lb, ub, integrality, matrix, row_lb, row_ub = model.builder.arrays()
-    for k in deciding:
-        last = model.met[k][-1]
-        lb[last[(last >= 0) & reached[k]]] = 1.0
-    goal = np.zeros(model.builder.n)
-    goal[model.budget] = -1.0
-    x = _solve(model, goal, lb, ub, integrality, matrix, row_lb, row_ub, {**options, "mip_rel_gap": 1e-6}).x
-    amounts = np.ceil(np.maximum(x[model.budget], 0.0) - _TOL) + 0.0
-    street = replace(prob.funds.sources[0], amounts=tuple(float(a) for a in amounts))
-    funds = replace(prob.funds, sources=(street, *prob.funds.sources[1:]))
+    # 2. the least street money that meets every reachable one by the last year; then the earliest
+    model = build(prob, budget_variable=True)
+    met = np.concatenate([model.met[k][-1][c] for k, c in zip(chosen, required, strict=True)])
+    model.builder.terms(model.builder.rows(1, lb=float(len(met))), met, 1.0)
+    aims = [(-_sum_of(model, model.budget), 1e-6), _score(model, tie_breaks=True)]
+    x, status, gap = _maximise(model, aims, time_limit=time_limit, mip_rel_gap=None)
+    table = _table(model, x)
+    street = table[table["source"] == prob.funds.sources[0].id].groupby("year")["cost"].sum()
+    amounts = np.ceil(street.reindex(prob.years, fill_value=0.0).to_numpy() - TOL) + 0.0
     plan = make_plan(
-        replace(prob, funds=funds),
-        _table(model, x),
-        objective="score",
-        method="least_budget",
-        status="optimal",
-    )
-    by_year_series = pd.Series(amounts, index=pd.Index(prob.years, name="year"), name="street_budget")
-    return BudgetNeed(float(amounts.sum()), by_year_series, plan, unbuyable)
+        replace(prob, funds=funds(amounts)), table, objective="score", method="least_budget", status=status,
+        gap=gap,
+    )  # fmt: skip
+    spent = pd.Series(amounts, index=pd.Index(prob.years, name="year"), name="street_budget")
+    return BudgetNeed(float(amounts.sum()), spent, plan, unbuyable)

@@ -7,26 +7,33 @@
   yuan (a step may be several units, e.g. the blocks of space that reach a threshold).
 
 Within its share a community buys greedily by gain per yuan too, so the split baselines differ from
-the greedy one only in how money is divided. Each year sources pay in; running yearly items are
-paid first (a yearly item is only started when the coming years' money can carry it); then
-purchases follow until nothing affordable gains anything. Tied money pays first, then grants, then
-street money. Everything is scored by :func:`~workbench.engines.allocation.evaluate`.
+the greedy one only in how money is divided. The gain of a purchase is the rubric weight it adds
+times the plan years it counts in (the optimiser's objective, one step ahead). Each year sources
+pay in; running yearly items are paid first (a yearly item is only started when the coming years'
+money can carry it); then purchases follow until nothing affordable gains anything. Tied money pays
+first, then grants, then street money. Everything is scored by
+:func:`~workbench.engines.allocation_model.evaluate`.
+
+:func:`budget_curve` sets the optimum beside every baseline over a range of street budgets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
-from ..costs import Catalogue, Funds, Source
+from ..costs import Catalogue, Funds, Source, make_funds
 from ..ledger import Ledger
 from ..rubric import Rubric
 from ..settings import RULES, Rules
-from .allocation import Plan, Problem, figure_values, make_plan, setup
+from .allocation import Plan, make_plan, solve
+from .allocation_model import Problem, figure_values, points, setup
 
 METHODS = ("equal", "households", "greedy")
+CURVE_COLUMNS = ("budget", "method", "objective", "per_year", "indicators_met", "all_met", "spent")
 _PAY_ORDER = ("cobuilding", "grant", "street")
 _TOL = 1e-9
 
@@ -80,11 +87,6 @@ class _Shopper:
         self.funds = np.zeros((2, n_c))  # yuan into funds this year: street, other
         self.rows: list[tuple] = []
         self.pots = self._pots()
-        weights = np.array([i.weight for i in prob.rubric.indicators])
-        columns = list(prob.base.columns)
-        self.tests = [
-            (w, i, columns.index(i.figure)) for w, i in zip(weights, prob.rubric.indicators, strict=True)
-        ]
 
     def _pots(self) -> list[_Pot]:
         prob = self.prob
@@ -149,9 +151,8 @@ class _Shopper:
                 self._pay(y, c, i, units)
 
     def _points(self, effective: np.ndarray, funds: np.ndarray) -> np.ndarray:
-        """Rubric weight met per community (..., C) in the last year, given holdings."""
-        values = figure_values(self.prob, effective, funds[..., 0, :], funds[..., 1, :])
-        return sum(w * test.passes(values[..., col]) for w, test, col in self.tests)
+        """Rubric weight met per community (..., C) given holdings and this year's funds."""
+        return points(self.prob, figure_values(self.prob, effective, funds[..., 0, :], funds[..., 1, :]))
 
     def _buy_best(self, y: int) -> bool:
         """Buy the affordable step with the most weight gained per yuan; False when none gains."""
@@ -175,14 +176,15 @@ class _Shopper:
             return False
         c, i, units, yuan, street = (np.array(v) for v in zip(*candidates, strict=True))
         k = np.arange(len(c))
-        late = y + prob.lag[i] > self.n_y - 1  # no effect by the last year
+        counts = np.maximum(self.n_y - y - prob.lag[i], 0)  # plan years the purchase counts in
+        late = counts == 0
         effective = np.repeat(self.effective[None], len(c), axis=0)
         effective[k, c, i] += np.where(late, 0, units)
         funds = np.repeat(self.funds[None], len(c), axis=0)
         paid_in = units * prob.funds_add[i]
         funds[k, 0, c] += street
         funds[k, 1, c] += paid_in - street
-        gain = self._points(effective, funds).sum(axis=-1) - now
+        gain = (self._points(effective, funds).sum(axis=-1) - now) * counts
         spent = yuan * np.where(prob.yearly[i], self.n_y - y, 1)
         ratio = np.where(gain > _TOL, gain / spent, -np.inf)
         best = int(np.argmax(ratio))
@@ -206,3 +208,40 @@ class _Shopper:
                 if take > _TOL:
                     pot.reserved[t] += take
                     left -= take
+
+
+def budget_curve(
+    ledger: Ledger,
+    budgets: Sequence[float],
+    rubric: Rubric | str = "seed_2003",
+    catalogue: Catalogue | str = "default",
+    *,
+    years: int | None = None,
+    grants: Sequence = (),
+    cobuilding: bool = True,
+    carry_over: bool = True,
+    time_limit: float = 10.0,
+    rules: Rules = RULES,
+) -> pd.DataFrame:
+    """What the optimum and each baseline achieve at each street budget (yuan a year).
+
+    One row per budget and method ("optimum", then each of METHODS), CURVE_COLUMNS: ``objective``
+    the rubric-weighted indicators met summed over the plan years (what the optimum maximises),
+    ``per_year`` the same per plan year, ``indicators_met`` and ``all_met`` (communities) in the
+    last plan year, ``spent`` yuan over the plan. Funds as :func:`workbench.costs.make_funds`.
+    """
+    years = years or rules.community_term_years
+    prob = setup(ledger, rubric, catalogue, 0.0, years=years, rules=rules)
+    rows = []
+    for budget in budgets:
+        funds = make_funds(
+            ledger, budget=budget, years=years, grants=grants, cobuilding=cobuilding, carry_over=carry_over
+        )
+        at = replace(prob, funds=funds)
+        plans = {"optimum": solve(at, time_limit=time_limit), **{m: baseline(at, m) for m in METHODS}}
+        for method, plan in plans.items():
+            rows.append(
+                (float(budget), method, plan.objective_value, plan.objective_value / years,
+                 plan.indicators_met, int(plan.summary["all_met"].iloc[-1]), float(plan.table["cost"].sum()))
+            )  # fmt: skip
+    return pd.DataFrame(rows, columns=list(CURVE_COLUMNS))
