@@ -1,0 +1,175 @@
+"""The leaders' overview dashboard (五有达标总览): headline figures, the community × have heatmap,
+one community's radar and gaps, a rubric picker, a language switch and a ledger upload.
+
+The notebook ``dashboards/overview.ipynb`` only does ``OverviewDashboard.for_sample()``; all
+behaviour lives here and reads the package (scorecard, plots, ledger import).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import traitlets
+
+from .. import paths, plots
+from .._errors import LedgerError
+from ..headlines import Headlines, headlines
+from ..i18n import t
+from ..ledger import Ledger
+from ..ledger_io import load_ledger
+from ..rubric import builtin_rubrics, load_rubric
+from ..scorecard import Scorecard, scorecard
+from ..uploads import store_upload
+from .common import figure_image, html_table, text_block
+
+LANGUAGES = (("中文", "zh"), ("English", "en"))
+
+
+class OverviewDashboard(widgets.VBox):
+    """The overview of one ledger; ``lang``, ``rubric_name`` and ``community`` are its state."""
+
+    lang = traitlets.Unicode("zh")
+    rubric_name = traitlets.Unicode("seed_2003")
+    community = traitlets.Unicode(None, allow_none=True)
+
+    def __init__(self, ledger: Ledger, *, source: str = "", lang: str = "zh", rubric: str = "seed_2003"):
+        super().__init__()
+        self.add_class("wb-overview")
+        self.ledger, self.source = ledger, source
+        self.title = widgets.HTML().add_class("wb-title")
+        self.language = widgets.ToggleButtons(options=LANGUAGES, value=lang).add_class("wb-language")
+        self.rubric_picker = widgets.Dropdown(options=builtin_rubrics(), value=rubric).add_class("wb-rubric")
+        self.upload = widgets.FileUpload(accept=".xlsx,.csv", multiple=True).add_class("wb-upload")
+        self.message = widgets.HTML().add_class("wb-message")
+        self.headline = widgets.HTML().add_class("wb-headline")
+        self.heatmap = widgets.Image(format="png").add_class("wb-heatmap")
+        self.picker = widgets.Dropdown().add_class("wb-community")
+        self.radar = widgets.Image(format="png").add_class("wb-radar")
+        self.gaps = widgets.HTML().add_class("wb-gaps")
+        self.children = [
+            self.title,
+            widgets.HBox([self.language, self.rubric_picker, self.upload]),
+            self.message,
+            self.headline,
+            self.heatmap,
+            self.picker,
+            widgets.HBox([self.radar, self.gaps]),
+        ]
+        widgets.link((self.language, "value"), (self, "lang"))
+        widgets.link((self.rubric_picker, "value"), (self, "rubric_name"))
+        widgets.link((self.picker, "value"), (self, "community"))
+        self.upload.observe(self._on_upload, "value")
+        self.lang, self.rubric_name = lang, rubric
+        self._refresh()
+
+    @classmethod
+    def for_sample(cls, **options) -> OverviewDashboard:
+        """The dashboard on the bundled sample street."""
+        return cls(load_ledger(paths.SAMPLE_LEDGER).ledger, source=paths.SAMPLE_LEDGER.name, **options)
+
+    # --- state changes --------------------------------------------------------------------------
+
+    @traitlets.observe("lang", "rubric_name")
+    def _on_setting(self, change) -> None:
+        if self.children:
+            self._refresh()
+
+    @traitlets.observe("community")
+    def _on_community(self, change) -> None:
+        if self.children and change["new"]:
+            self._draw_community()
+
+    def _on_upload(self, change) -> None:
+        files = [(f["name"], bytes(f["content"])) for f in change["new"]]
+        if not files:
+            return
+        try:
+            result = load_ledger(store_upload(files, lang=self.lang), lang=self.lang)
+        except (LedgerError, OSError, ValueError) as error:
+            self.message.value = text_block(t("dashboard.unreadable", self.lang, reason=error), "wb-error")
+            return
+        if not result.ok:
+            self.message.value = self._problems(result.problems)
+            return
+        self.ledger, self.source = result.ledger, files[0][0]
+        self._refresh()
+
+    # --- drawing --------------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        lang = self.lang
+        self.card: Scorecard = scorecard(self.ledger, load_rubric(self.rubric_name), lang=lang)
+        summary = self.card.summary()
+        self.title.value = (
+            f"<h2>{t('app.title', lang)} · {t('dashboard.overview.title', lang)}</h2>"
+            f"<p>{t('dashboard.street', lang, street=self.ledger.street_name, year=self.ledger.year)}</p>"
+        )
+        self.message.value = text_block(t("dashboard.loaded", lang, name=self.source), "wb-loaded")
+        self.headline.value = _headline_html(headlines(self.ledger, self.card), lang)
+        heat = summary.set_index("community_name")[[f"{h}_score" for h in self.card.rubric.haves]]
+        heat.columns = list(self.card.rubric.haves)
+        self.heatmap.value = figure_image(
+            plots.have_heatmap(heat, title=t("dashboard.heatmap", lang), lang=lang)
+        )
+        options = list(zip(summary["community_name"], summary.index.astype(str), strict=True))
+        current = self.community if self.community in summary.index else options[0][1]
+        self.picker.options = options
+        self.picker.value = current
+        self._draw_community()
+
+    def _draw_community(self) -> None:
+        lang, community = self.lang, self.community
+        summary = self.card.summary()
+        name = summary.loc[community, "community_name"]
+        scores = summary.loc[community, [f"{h}_score" for h in self.card.rubric.haves]]
+        scores.index = list(self.card.rubric.haves)
+        self.radar.value = figure_image(plots.radar(scores.astype(float), title=name, lang=lang))
+        gaps = self.card.gaps(lang)
+        lines = gaps.loc[gaps["community"] == community, "text"].tolist()
+        body = "".join(f"<li>{line}</li>" for line in lines) or f"<li>{t('dashboard.no_gaps', lang)}</li>"
+        self.gaps.value = (
+            f"<h3>{t('dashboard.gaps', lang)} · {name}</h3><ul data-community='{community}'>{body}</ul>"
+        )
+
+    def _problems(self, problems) -> str:
+        lang = self.lang
+        errors = [p for p in problems if p.severity == "error"]
+        columns = [t(f"dashboard.problem.{c}", lang) for c in ("sheet", "row", "column", "value", "message")]
+        rows = [(p.sheet, p.row, p.column, p.value, p.message) for p in errors]
+        return text_block(t("dashboard.upload_failed", lang, count=len(errors)), "wb-error") + html_table(
+            columns, rows, css="wb-problems"
+        )
+
+
+def _headline_html(figures: Headlines, lang: str) -> str:
+    cells = [
+        (
+            t("dashboard.all_met", lang),
+            f"{figures.all_met} / {figures.communities}",
+            "all_met",
+            figures.all_met,
+        ),
+        (
+            t("dashboard.npe_coverage", lang),
+            f"{figures.npe_coverage:.0%}",
+            "npe_coverage",
+            f"{figures.npe_coverage:.6f}",
+        ),
+    ]
+    cells += [
+        (
+            f"{t(f'have.{have}', lang)} {t('dashboard.have_rate', lang)}",
+            f"{met} / {figures.communities}",
+            f"have-{have}",
+            met,
+        )
+        for have, met in figures.haves_met.items()
+    ]
+    return (
+        "<div class='wb-cards'>"
+        + "".join(
+            f"<div class='wb-card' data-key='{key}' data-value='{value}'><div class='wb-card-label'>{label}</div>"
+            f"<div class='wb-card-value'>{shown}</div></div>"
+            for label, shown, key, value in cells
+        )
+        + "</div>"
+    )
