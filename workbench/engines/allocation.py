@@ -162,8 +162,7 @@ def _score(model: Model, *, tie_breaks: bool) -> tuple[np.ndarray, float]:
         per_yuan = weights.min() / (2 * (2 * money + 1))
         for _items, s, _cpos, g in model.flows:
             goal[g] -= per_yuan * (2.0 if prob.funds.sources[s].street else 1.0)
-    top = weights.sum() * len(prob.communities) * len(prob.years) + 1.0
-    return goal, weights.min() / (2 * top)
+    return goal, _exact(goal, weights.min())
 
 
 def _all_met(model: Model) -> tuple[np.ndarray, float]:
@@ -176,7 +175,8 @@ def _all_met(model: Model) -> tuple[np.ndarray, float]:
         rows = np.where(model.met[k] >= 0, b.rows(possible.shape, ub=0.0), -1)
         b.terms(rows, every, 1.0)
         b.terms(rows, model.met[k], -1.0)
-    return _sum_of(model, every), 1.0 / (2 * (possible.size + 1.0))
+    goal = _sum_of(model, every)
+    return goal, _exact(goal, 1.0)
 
 
 def _floor(model: Model) -> tuple[np.ndarray, float]:
@@ -191,7 +191,8 @@ def _floor(model: Model) -> tuple[np.ndarray, float]:
     for w, met in zip(share, model.met, strict=True):
         b.terms(rows, met, w)
     b.terms(rows, floor[:, None], -1.0)
-    return _sum_of(model, floor), share.min() / (2 * (n_y + 1.0))
+    goal = _sum_of(model, floor)
+    return goal, _exact(goal, share.min())
 
 
 def _aims(model: Model, objective: str, *, tie_breaks: bool) -> list[tuple[np.ndarray, float]]:
@@ -201,6 +202,12 @@ def _aims(model: Model, objective: str, *, tie_breaks: bool) -> list[tuple[np.nd
     first = {"all_met": _all_met, "lexicographic": _floor}.get(objective)
     aims = [] if first is None else [first(model)]
     return [*aims, _score(model, tie_breaks=tie_breaks)]  # the score adds no variable: sizes agree
+
+
+def _exact(goal: np.ndarray, step: float) -> float:
+    """The relative gap that proves a goal optimal to within less than half its ``step`` (the
+    least difference between two values that matter), bounded by its positive coefficients."""
+    return step / (2 * (goal[goal > 0].sum() + 1.0))
 
 
 def _sum_of(model: Model, variables: np.ndarray) -> np.ndarray:
