@@ -81,7 +81,7 @@ def small_cases(draw):
 
 
 def _check_rules(result: grouping.Grouping, units, adjacency, rules):
-    near = grouping._neighbours(units, adjacency)
+    near = grouping.neighbours(units, adjacency)
     table = result.assignment
     for _, rows in table[table["group"] >= 0].groupby("group"):
         assert 2 <= len(rows) <= rules.joint_branch_max_units

@@ -124,7 +124,7 @@ def project_runs(
         seed=coverage_seed,
         rules=rules,
     )
-    _overlay(cube, {k: cov[k] for k in COVERAGE_FIGURES}, cov_communities, plan0.communities)
+    _overlay(cube, {k: cov.community[k] for k in COVERAGE_FIGURES}, cov_communities, plan0.communities)
     suc, suc_years, suc_communities = succession.trajectories(
         ledger,
         plan0.succession_levers,

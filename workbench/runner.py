@@ -8,7 +8,6 @@ have in each year, the median year it first does, and the cost by source.
 from __future__ import annotations
 
 import getpass
-import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -17,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__, parallel, results
+from . import parallel, results
 from .engines.allocation import Plan
 from .ledger import Ledger
 from .ledger_io import read_ledger
@@ -26,6 +25,7 @@ from .rubric import Rubric, load_rubric
 from .scenario import Scenario, load_scenario
 from .scorecard import score_figures
 from .settings import RULES, Rules
+from .store import ScenarioStore, StoredRun, code_version
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,30 @@ class ScenarioResult:
         """Yuan spent per year and source (from the allocation plan)."""
         return self.plan.spending()
 
+    def summary_tables(self) -> dict[str, pd.DataFrame]:
+        """The tables a dashboard or report reads, saved beside the results."""
+        cost = self.cost_by_source().rename_axis(columns=None).reset_index()
+        return {
+            "when_met": self.when_met(),
+            "probability": self.probability_met(),
+            "cost": cost,
+            "plan": self.plan.table,
+        }
+
+    def save(
+        self, store: ScenarioStore | None = None, *, name: str | None = None, overwrite: bool = False
+    ) -> StoredRun:
+        """Save the results, summaries and provenance in ``store`` (the default store if None)."""
+        store = store or ScenarioStore()
+        return store.save(
+            name or self.scenario.name,
+            table=self.table,
+            spec=self.scenario.to_dict(),
+            tables=self.summary_tables(),
+            provenance=self.provenance,
+            overwrite=overwrite,
+        )
+
 
 def run(
     scenario: Scenario | str | Path,
@@ -166,19 +190,3 @@ def _provenance(ledger: Ledger, scenario: Scenario, runs: int, seed: int) -> dic
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "who": getpass.getuser(),
     }
-
-
-def code_version() -> str:
-    """The package version, with the git commit when the code runs from a checkout."""
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=Path(__file__).parent,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return __version__
-    return f"{__version__}+{commit}"

@@ -495,21 +495,55 @@ def figures(state: CoverageState, rules: Rules = RULES) -> Figures:
         """Figures from counts whose last axis is the unit kind."""
         total = {k: v.sum(axis=-1) for k, v in of_kind.items()}
         return {
-            "org_coverage": _share(total["org"], total["units"]),
-            "npe_org_coverage": _share(of_kind["org"][..., NPE], of_kind["units"][..., NPE]),
-            "social_org_coverage": _share(of_kind["org"][..., SOCIAL], of_kind["units"][..., SOCIAL]),
-            "work_coverage": _share(total["work"], total["units"]),
+            "org_coverage": _coverage(total["org"], total["units"]),
+            "npe_org_coverage": _coverage(of_kind["org"][..., NPE], of_kind["units"][..., NPE]),
+            "social_org_coverage": _coverage(of_kind["org"][..., SOCIAL], of_kind["units"][..., SOCIAL]),
+            "work_coverage": _coverage(total["work"], total["units"]),
         } | {k: v.astype(float) for k, v in total.items() if k not in ("org", "work")}
 
     community = summarise(per_kind)
     by_kind = {k: v.sum(axis=1) for k, v in per_kind.items()}  # (runs, kinds)
     street = summarise(by_kind)
     for k, name in enumerate(KINDS):
-        street[f"org_coverage.{name}"] = _share(by_kind["org"][:, k], by_kind["units"][:, k])
-        street[f"work_coverage.{name}"] = _share(by_kind["work"][:, k], by_kind["units"][:, k])
+        street[f"org_coverage.{name}"] = _coverage(by_kind["org"][:, k], by_kind["units"][:, k])
+        street[f"work_coverage.{name}"] = _coverage(by_kind["work"][:, k], by_kind["units"][:, k])
     street["instructors"] = np.full(runs, float(state.instructors))
     street["instructor_load"] = _share(street["instructed_units"], street["instructors"])
     return Figures(community, street)
+
+
+def trajectories(
+    ledger: Ledger,
+    levers: CoverageLevers = CoverageLevers(),
+    *,
+    assumptions: CoverageAssumptions = CoverageAssumptions(),
+    years: int = 10,
+    runs: int = 200,
+    seed: int = 0,
+    rules: Rules = RULES,
+    progress: bool = False,
+) -> tuple[Figures, np.ndarray, np.ndarray]:
+    """``(figures, calendar years, community ids)``: ``figures.community`` maps each figure to an
+    array ``[run, year, community]`` and ``figures.street`` to ``[run, year]`` (year 0 = ledger)."""
+    rng = np.random.default_rng(seed)
+    sample = sample_assumptions(assumptions, runs=runs, rng=rng)
+    state = init_state(
+        ledger, runs=runs, rng=rng, rules=rules, years=years, assumptions=assumptions, levers=levers
+    )
+    yearly = [figures(state, rules)]
+    steps = range(years)
+    if progress:
+        from tqdm.auto import tqdm
+
+        steps = tqdm(steps, desc="coverage", unit="year", delay=2)
+    for _ in steps:
+        state = step(state, levers, sample, rng, rules)
+        yearly.append(figures(state, rules))
+    stacked = Figures(
+        {k: np.stack([f.community[k] for f in yearly], axis=1) for k in yearly[0].community},
+        {k: np.stack([f.street[k] for f in yearly], axis=1) for k in yearly[0].street},
+    )
+    return stacked, np.arange(ledger.year, ledger.year + years + 1), state.layout.communities
 
 
 def simulate(
@@ -525,29 +559,21 @@ def simulate(
     progress: bool = False,
 ) -> pd.DataFrame:
     """Project coverage ``years`` ahead in ``runs`` runs: the long results table (year 0 = ledger)."""
-    rng = np.random.default_rng(seed)
-    sample = sample_assumptions(assumptions, runs=runs, rng=rng)
-    state = init_state(
-        ledger, runs=runs, rng=rng, rules=rules, years=years, assumptions=assumptions, levers=levers
+    stacked, calendar, communities = trajectories(
+        ledger,
+        levers,
+        assumptions=assumptions,
+        years=years,
+        runs=runs,
+        seed=seed,
+        rules=rules,
+        progress=progress,
     )
-    yearly = [figures(state, rules)]
-    steps = range(years)
-    if progress:
-        from tqdm import tqdm
-
-        steps = tqdm(steps, desc="coverage", unit="year")
-    for _ in steps:
-        state = step(state, levers, sample, rng, rules)
-        yearly.append(figures(state, rules))
-    calendar = [ledger.year + y for y in range(years + 1)]
-    stacked = {k: np.stack([f.community[k] for f in yearly], axis=1) for k in yearly[0].community}
-    whole = {k: np.stack([f.street[k] for f in yearly], axis=1)[:, :, None] for k in yearly[0].street}
+    street = {k: v[:, :, None] for k, v in stacked.street.items()}
     return pd.concat(
         [
-            results.long_table(
-                stacked, years=calendar, communities=state.layout.communities, scenario=scenario
-            ),
-            results.long_table(whole, years=calendar, communities=[STREET], scenario=scenario),
+            results.long_table(stacked.community, years=calendar, communities=communities, scenario=scenario),
+            results.long_table(street, years=calendar, communities=[STREET], scenario=scenario),
         ],
         ignore_index=True,
     )
@@ -559,8 +585,14 @@ def target_reached(table: pd.DataFrame, *, level: float, indicator: str = "npe_o
     return (street["value"] >= level).groupby(street["year"]).mean()
 
 
-def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    return np.divide(part, whole, out=np.full(np.shape(part), np.nan), where=np.asarray(whole) > 0)
+def _share(part: np.ndarray, whole: np.ndarray, empty: float = np.nan) -> np.ndarray:
+    """``part / whole``, and ``empty`` where ``whole`` is 0."""
+    return np.divide(part, whole, out=np.full(np.shape(part), empty), where=np.asarray(whole) > 0)
+
+
+def _coverage(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """A coverage rate; a coverage over no units is 1.0 (met vacuously, as in workbench.indicators)."""
+    return _share(part, whole, empty=1.0)
 
 
 def _bounds(value: Range) -> tuple[float, float]:

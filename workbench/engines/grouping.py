@@ -140,7 +140,7 @@ def group_units(
         return Grouping(units.assign(group=pd.Series(dtype=np.int64)), 0, 0, 0, 0, True)
     members = units["members"].to_numpy(dtype=np.int64)
     trades = list(units["trade"]) if "trade" in units else [None] * n
-    near = _neighbours(units, adjacency)
+    near = neighbours(units, adjacency)
     n_comp, comp = connected_components(_matrix(near, n), directed=False)
     sizes = np.bincount(comp, minlength=n_comp)
     pieces = [list(np.flatnonzero(comp == c)) for c in range(n_comp) if 1 < sizes[c] <= exact_limit]
@@ -185,7 +185,7 @@ def mismatch(trades: Iterable[str | None]) -> int:
     return len(known) + sum(t is None for t in trades) - 1
 
 
-def _neighbours(units: pd.DataFrame, adjacency: Mapping[str, Iterable[str]]) -> list[set[int]]:
+def neighbours(units: pd.DataFrame, adjacency: Mapping[str, Iterable[str]]) -> list[set[int]]:
     """For each unit, the indices of the other units it may share a joint branch with."""
     reach = list(units["reach"]) if "reach" in units else [()] * len(units)
     homes = [{c, *r} for c, r in zip(units["community"], reach, strict=True)]
