@@ -6,6 +6,7 @@ address requires a token (``--token``), so no dashboard is ever open to a networ
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import socket
@@ -67,6 +68,27 @@ def voila_command(
     if preheat:
         command += ["--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1"]
     return command
+
+
+def add_arguments(parser: argparse.ArgumentParser, *, port: int) -> None:
+    """The serving options every serving command shares: port, host, token, browser."""
+    parser.add_argument("--port", type=int, default=port, help="端口 port")
+    parser.add_argument(
+        "--host",
+        default=LOCALHOST,
+        help="监听地址；非本机地址须配合 --token / address; beyond 127.0.0.1 needs --token",
+    )
+    parser.add_argument("--token", help="访问令牌 access token (generated when --host is given without one)")
+    parser.add_argument("--no-browser", action="store_true", help="不打开浏览器 do not open a browser")
+
+
+def command_from_arguments(target: Path, args: argparse.Namespace, *, preheat: bool) -> tuple[list[str], str]:
+    """The Voilà command line and the URL to open for parsed :func:`add_arguments` options."""
+    token = args.token or (new_token() if args.host != LOCALHOST else None)
+    command = voila_command(target, port=args.port, host=args.host, token=token, preheat=preheat)
+    if not args.no_browser:
+        command.remove("--no-browser")
+    return command, f"http://{args.host}:{args.port}/" + (f"?token={token}" if token else "")
 
 
 def new_token() -> str:

@@ -34,24 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "name", nargs="?", help="课件名称 notebook: " + ", ".join(notebooks()) + "（缺省：列出全部 all）"
     )
-    parser.add_argument("--port", type=int, default=8867, help="端口 port")
-    parser.add_argument(
-        "--host",
-        default=serve.LOCALHOST,
-        help="监听地址；非本机地址须配合 --token / address; beyond 127.0.0.1 needs --token",
-    )
-    parser.add_argument("--token", help="访问令牌 access token (generated when --host is given without one)")
-    parser.add_argument("--no-browser", action="store_true", help="不打开浏览器 do not open a browser")
+    serve.add_arguments(parser, port=8867)
 
 
 def main(args: argparse.Namespace) -> int:
     target = training_path(args.name, lang=args.lang)
-    token = args.token or (serve.new_token() if args.host != serve.LOCALHOST else None)
-    command = serve.voila_command(
-        target, port=args.port, host=args.host, token=token, preheat=target.is_file()
-    )
-    if not args.no_browser:
-        command.remove("--no-browser")
-    url = f"http://{args.host}:{args.port}/" + (f"?token={token}" if token else "")
+    command, url = serve.command_from_arguments(target, args, preheat=target.is_file())
     print(t("training.command.serving", args.lang, url=url), flush=True)
     return subprocess.call(command, cwd=TRAINING)
