@@ -1,9 +1,11 @@
-"""Allocation benchmark: solve times on the sample street and at city scale, and the indicators
-the optimum meets against the baselines at three budgets.
+"""Allocation benchmark: solve times on the sample street and at city scale, and what the optimum
+meets against the baselines at three budgets.
 
 Run with ``python benchmarks/allocation.py`` (add ``--skip-city`` for the street part only).
+The objective counts the rubric-weighted indicators met in every plan year (indicator-years).
 Targets: sample street ≤ 0.5 s; 1,000 communities × 14 items × 5 years to a gap ≤ 1 % in ≤ 10 s of
-solver time; at a tight budget, ≥ 20 % more indicator gaps closed than the proportional split.
+solver time per stage; at a tight budget, ≥ 20 % more indicator-years gained than the proportional
+split.
 """
 
 from __future__ import annotations
@@ -22,16 +24,16 @@ def street() -> None:
     ledger = sample_ledger()
     prob = setup(ledger, funds=BUDGETS[0])
     solve(prob)  # warm up
-    started = time.perf_counter()
-    plan = solve(prob)
-    print(f"sample street: solve {time.perf_counter() - started:.3f} s ({plan.status}, gap {plan.gap:.2%})")
-    today = plan.summary["indicators_met"].iloc[0]
-    print(f"indicators met today: {today} of {len(prob.communities) * len(prob.rubric.indicators)}")
-    print(
-        f"{'budget/yr':>10} {'optimum':>8} "
-        + " ".join(f"{m:>11}" for m in METHODS)
-        + "  gaps closed vs households"
-    )
+    times = []
+    for _ in range(3):
+        plan = solve(prob)
+        times.append(plan.solve_seconds)
+    print(f"sample street: solve {min(times):.3f} s best of 3 ({plan.status}, gap {plan.gap:.2%})")
+    years = len(prob.years)
+    today = plan.summary["weighted_met"].iloc[0] * years  # nothing bought: today's figures every year
+    print(f"weighted indicators met today: {today / years:g} a year, {today:g} over {years} years")
+    print("indicator-years gained over today (last-year indicators met in brackets)")
+    print(f"{'budget/yr':>10} {'optimum':>12} " + " ".join(f"{m:>12}" for m in METHODS) + "  vs households")
     for budget in BUDGETS:
         prob = setup(ledger, funds=budget)
         ours = solve(prob)
@@ -39,11 +41,17 @@ def street() -> None:
         others = {m: baseline(prob, m) for m in METHODS}
         for other in others.values():
             check_plan(prob, other.table)
-        closed = ours.indicators_met - today
-        base = others["households"].indicators_met - today
-        more = f"{closed} vs {base} ({(closed - base) / base:+.0%})" if base else f"{closed} vs 0"
-        cells = " ".join(f"{others[m].indicators_met:>11}" for m in METHODS)
-        print(f"{budget:>10,} {ours.indicators_met:>8} {cells}  {more}")
+
+        def cell(plan):
+            return f"{plan.objective_value - today:>6g} ({plan.indicators_met})"
+
+        gained, base = ours.objective_value - today, others["households"].objective_value - today
+        more = f"{(gained - base) / base:+.0%}" if base else "n/a"
+        print(
+            f"{budget:>10,} {cell(ours):>12} "
+            + " ".join(f"{cell(others[m]):>12}" for m in METHODS)
+            + f"  {more}"
+        )
 
 
 def city(communities: int = 1000) -> None:
@@ -57,7 +65,7 @@ def city(communities: int = 1000) -> None:
         print(
             f"city ({len(prob.catalogue.items)} items × {len(prob.years)} years, tie-breaks {tie_breaks}): "
             f"{plan.solve_seconds:.1f} s build+solve+decode, status {plan.status}, gap {plan.gap:.2%}, "
-            f"{plan.indicators_met} indicators met"
+            f"{plan.indicators_met} indicators met in the last year, {plan.objective_value:g} indicator-years"
         )
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.test_allocation_bruteforce import _indicator, _ledger
 from workbench import PlanningError
 from workbench.cli import main as cli
 from workbench.costs import CostError, catalogue_from_dict, load_catalogue, make_funds
 from workbench.engines.allocation import check_plan, least_budget, optimise, setup, solve
-from workbench.engines.baselines import METHODS, baseline
+from workbench.engines.baselines import CURVE_COLUMNS, METHODS, baseline, budget_curve
 from workbench.results import COLUMNS
+from workbench.rubric import Rubric
+from workbench.scorecard import passes
 from workbench.synth import sample_ledger
 
 
@@ -38,6 +41,15 @@ def test_default_catalogue_loads_with_prices_and_limits():
         ({"cost": 5, "per": "weekly", "effects": [{"figure": "space_m2", "add": 1}], "limit": 1}, "per"),
         ({"cost": 5, "effects": [{"figure": "two_machines_one_room", "add": 1}], "limit": 1}, "effects"),
         ({"cost": 5, "effects": [{"figure": "space_m2", "add": 1}], "limit": "nobody"}, "limit"),
+        (
+            {
+                "label": {"zh": "每 1", "000 元": None, "en": "x"},
+                "cost": 5,
+                "limit": 1,
+                "effects": [{"figure": "space_m2", "add": 1}],
+            },
+            "label",
+        ),  # an unquoted comma in YAML
     ],
 )
 def test_bad_catalogue_names_item_and_field(spec, field):
@@ -63,12 +75,11 @@ def test_optimum_beats_every_baseline_within_budget_and_limits(ledger, budget):
     for method in METHODS:
         other = baseline(prob, method)
         check_plan(prob, other.table)
-        assert plan.weighted_met >= other.weighted_met, method
-        assert plan.indicators_met >= other.indicators_met, method
+        assert plan.objective_value >= other.objective_value, method
 
 
 def test_more_money_never_meets_less(ledger):
-    met = [optimise(ledger, funds=budget).weighted_met for budget in (0, 4000, 12000)]
+    met = [optimise(ledger, funds=budget).objective_value for budget in (0, 4000, 12000)]
     assert met == sorted(met)
     assert met[-1] > met[0]
 
@@ -126,35 +137,54 @@ def test_equity_floor_spreads_money_and_an_impossible_floor_is_refused(ledger):
 def test_objectives(ledger):
     score = optimise(ledger, funds=5000, objective="score")
     lexi = optimise(ledger, funds=5000, objective="lexicographic")
-    floor = lambda p: p.scores.xs(p.summary.index[-1], level="year")["score"].min()  # noqa: E731
-    assert floor(lexi) >= floor(score) - 1e-9
-    assert lexi.weighted_met <= score.weighted_met
+    years = score.summary.index[1:]  # the plan years
+    floors = lambda p: p.scores["score"].groupby(level="year").min()[years].sum()  # noqa: E731
+    assert floors(lexi) >= floors(score) - 1e-9
+    assert lexi.objective_value <= score.objective_value
     with pytest.raises(PlanningError, match="objective"):
         optimise(ledger, funds=5000, objective="happiness")
 
 
-def test_all_met_counts_communities_meeting_every_have():
+def _rubric(*indicators) -> Rubric:
+    return Rubric("t", {"zh": "t", "en": "t"}, tuple(_indicator(*i) for i in indicators))
+
+
+def test_earlier_purchases_count_for_more_years():
+    catalogue = catalogue_from_dict(
+        {"sign": {"cost": 100, "effects": [{"figure": "signage", "add": 1}], "limit": 1},
+         "pack": {"cost": 300, "limit": 1, "effects": [{"figure": f, "add": 1} for f in
+                                                       ("rules_in_place", "ledger_kept", "study_materials")]}}
+    )  # fmt: skip
+    rubric = _rubric(
+        *(("venue", f, "is_true", None, 1) for f in ("signage", "study_materials")),
+        *(("activities", f, "is_true", None, 1) for f in ("rules_in_place", "ledger_kept")),
+    )
+    ledger = _ledger([0.0, 50.0], [0.0, 0.0])
+    # 100 yuan a year, carried over: a sign in 2004 and one in 2005 meet 3 + 2 = 5 indicator-years;
+    # saving for the pack meets 3 indicators in the last year, but 3 indicator-years in all
+    plan = optimise(ledger, rubric, catalogue, make_funds(ledger, budget=100, years=3, cobuilding=False))
+    assert plan.objective_value == 5
+    assert sorted(plan.table["year"]) == [2004, 2005]
+    assert set(plan.table["item"]) == {"sign"}
+    assert plan.summary["weighted_met"].tolist() == [0, 1, 2, 2]
+
+
+@pytest.mark.parametrize(("years", "value"), [(1, 1), (2, 2)])
+def test_all_met_counts_communities_meeting_every_have_in_every_year(years, value):
     catalogue = catalogue_from_dict(
         {"sign": {"cost": 100, "effects": [{"figure": "signage", "add": 1}], "limit": 1},
          "room": {"cost": 400, "effects": [{"figure": "space_m2", "add": 20}], "limit": 3}}
     )  # fmt: skip
-    from tests.test_allocation_bruteforce import _indicator, _ledger
-    from workbench.rubric import Rubric
-
-    rubric = Rubric("t", {"zh": "t", "en": "t"}, (
-        _indicator("venue", "signage", "is_true", None, 1),
-        _indicator("venue", "space_m2", ">=", 60.0, 1),
-    ))  # fmt: skip
+    rubric = _rubric(("venue", "signage", "is_true", None, 1), ("venue", "space_m2", ">=", 60.0, 1))
     ledger = _ledger([0.0, 50.0], [0.0, 0.0])
-    # 600 yuan: A needs 100 + 3·400, B needs 100 + 400; all_met completes B, the rest buys A a sign
-    funds = make_funds(ledger, budget=600, years=1, cobuilding=False)
+    # 600 yuan a year: A needs 100 + 3·400, B needs 100 + 400; all_met completes B at once (in every
+    # year after), the rest buys A a sign; A's 1,300 yuan is out of reach within two years
+    funds = make_funds(ledger, budget=600, years=years, cobuilding=False)
     plan = optimise(ledger, rubric, catalogue, funds, objective="all_met")
-    assert plan.objective_value == 1
+    assert plan.objective_value == value
     assert plan.scores.xs(2004, level="year")["all_met"].to_dict() == {"A": False, "B": True}
-    assert plan.table.groupby("community")["item"].apply(set).to_dict() == {
-        "A": {"sign"},
-        "B": {"sign", "room"},
-    }
+    first = plan.table[plan.table["year"] == 2004]
+    assert first.groupby("community")["item"].apply(set).to_dict() == {"A": {"sign"}, "B": {"sign", "room"}}
 
 
 def test_least_budget_lists_what_money_cannot_buy(ledger):
@@ -166,19 +196,36 @@ def test_least_budget_lists_what_money_cannot_buy(ledger):
         zip(unbuyable["community"], unbuyable["indicator"], strict=True)
     )
     assert (unbuyable.loc[unbuyable["have"] == "team", "reason"] == "no_item").all()
+    # the split by year is the street money the plan spends each year
+    assert need.by_year.index.tolist() == [2004, 2005, 2006]
     assert need.total == pytest.approx(need.by_year.sum())
+    street = need.plan.spending()["street"].reindex(need.by_year.index, fill_value=0.0)
+    assert np.ceil(street - 1e-6).tolist() == need.by_year.tolist()
     check_plan(setup(ledger, funds=need.plan.funds), need.plan.table)
-    # every indicator money can buy is met by 2006 …
-    last = need.plan.scores.xs(2006, level="year")
-    blocked = set(unbuyable["community"])
-    assert last.loc[~last.index.isin(blocked), "all_met"].all()
-    # … and with one yuan less a year than the total, the street cannot do it
-    short = need.plan.funds.sources[0].amounts
-    if need.total > 0:
-        cheaper = optimise(
-            ledger, funds=make_funds(ledger, budget=np.maximum(np.array(short) - need.total / 3, 0), years=3)
-        )
-        assert cheaper.weighted_met < need.plan.weighted_met
+    # every deciding indicator money can buy is met by 2006
+    rubric = setup(ledger, funds=0).rubric
+    met = passes(need.plan.figures_by_year.xs(2006, level="year"), rubric).stack()
+    blocked = set(zip(unbuyable["community"], unbuyable["indicator"], strict=True))
+    required = [i.id for i in rubric.indicators if i.required]
+    assert all(met[c, k] for c, k in met.index if k in required and (c, k) not in blocked)
+
+
+def test_least_budget_is_the_least(ledger):
+    need = least_budget(ledger, by_year=2004)
+    assert need.total > 0
+    enough = optimise(ledger, funds=need.total, years=1)
+    short = optimise(ledger, funds=need.total - 1, years=1)
+    assert short.weighted_met < need.plan.weighted_met <= enough.weighted_met
+
+
+def test_budget_curve_sets_the_optimum_beside_every_baseline(ledger):
+    curve = budget_curve(ledger, [0, 6000], years=2)
+    assert tuple(curve.columns) == CURVE_COLUMNS
+    wide = curve.pivot(index="budget", columns="method", values="objective")
+    assert sorted(wide.columns) == sorted(["optimum", *METHODS])
+    assert (wide["optimum"] >= wide[list(METHODS)].max(axis=1)).all()
+    assert wide["optimum"].is_monotonic_increasing and wide["optimum"].iloc[-1] > wide["optimum"].iloc[0]
+    assert (curve["per_year"] * 2 == curve["objective"]).all()
 
 
 def test_allocate_command_writes_a_workbook_and_refuses_to_overwrite(tmp_path, capsys):

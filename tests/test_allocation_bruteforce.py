@@ -1,5 +1,6 @@
-"""The programme's optimum equals brute-force enumeration of every purchase combination on small
-random instances (2 communities × 3 items × 2 years), scored by plain arithmetic."""
+"""The programme's optimum equals brute-force enumeration of every purchase schedule on small random
+instances (2 communities × 3 items × 2 years), each scored by plain arithmetic written here from
+the ledger's inputs: indicators met in every plan year, summed with equal weights."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.costs import catalogue_from_dict, make_funds
-from workbench.engines.allocation import check_plan, figure_values, problem, solve
+from workbench.engines.allocation import check_plan, solve
+from workbench.engines.allocation_model import problem
 from workbench.ledger import Ledger
 from workbench.rubric import Indicator, Rubric
+
+HOUSEHOLDS = [100, 200]
+STREET_FUNDS = 1000.0
 
 
 def _ledger(space, funds_other) -> Ledger:
@@ -24,9 +29,9 @@ def _ledger(space, funds_other) -> Ledger:
             {
                 "id": ["A", "B"],
                 "name": ["a", "b"],
-                "households": [100, 200],
+                "households": HOUSEHOLDS,
                 "space_m2": space,
-                "funds_street": [1000.0, 1000.0],
+                "funds_street": [STREET_FUNDS, STREET_FUNDS],
                 "funds_other": funds_other,
             }
         ),
@@ -77,53 +82,68 @@ def instances(draw):
     return catalogue_from_dict(items), rubric, budget, carry, space
 
 
-def _community_options(prob, c):
-    """Every start schedule (Y, I) of one community within the item limits."""
-    n_y, n_i = len(prob.years), len(prob.catalogue.items)
-    per_item = []
-    for i in range(n_i):
-        limit = int(prob.limit[c, i])
-        per_item.append([s for s in itertools.product(range(limit + 1), repeat=n_y) if sum(s) <= limit])
+def _schedules(items, years: int):
+    """Every start schedule (Y, I) of one community within the catalogue's limits."""
+    per_item = [
+        [s for s in itertools.product(range(int(item.limit) + 1), repeat=years) if sum(s) <= item.limit]
+        for item in items
+    ]
     return [np.array(choice).T for choice in itertools.product(*per_item)]
 
 
-def _brute_force(prob) -> float:
-    """The best last-year weighted score over every purchase combination the money allows."""
-    options = [_community_options(prob, c) for c in range(len(prob.communities))]
-    held, street, other = [], [], []
-    for schedule in itertools.product(*options):
+def _brute_force(catalogue, rubric, funds, space, other) -> float:
+    """The best sum over plan years and communities of the rubric weight met, over every schedule
+    the money allows (figures after each year computed from the ledger's inputs)."""
+    items, years = catalogue.items, funds.years
+    options = _schedules(items, years)
+    best = -np.inf
+    for schedule in itertools.product(options, repeat=2):
         starts = np.stack(schedule, axis=1)  # (Y, C, I)
-        paid = _fund(prob, starts)
+        paid = _fund(items, funds, starts)
         if paid is not None:
-            held.append(starts.sum(axis=0))
-            street.append(paid[0])
-            other.append(paid[1])
-    values = figure_values(prob, np.array(held), np.array(street), np.array(other))
-    columns = list(prob.base.columns)
-    points = sum(i.weight * i.passes(values[..., columns.index(i.figure)]) for i in prob.rubric.indicators)
-    return float(points.sum(axis=1).max())
+            best = max(best, _points(items, rubric, starts, paid, space, other))
+    return best
 
 
-def _fund(prob, starts):
+def _points(items, rubric, starts, paid, space, other) -> float:
+    held = np.cumsum(starts, axis=0)  # once items bought so far; yearly items running (never stopped)
+    ids = [i.id for i in items]
+    into_street, into_other = paid
+    total = STREET_FUNDS + np.asarray(other) + into_street + into_other
+    figures = {
+        "signage": np.minimum(held[:, :, ids.index("sign")], 1),
+        "space_m2": np.asarray(space) + 20 * held[:, :, ids.index("space")],
+        "funds_per_household": total / np.asarray(HOUSEHOLDS),
+        "non_street_funds_share": (total - STREET_FUNDS - into_street) / total,
+    }
+    points = 0.0
+    for indicator in rubric.indicators:
+        value = figures[indicator.figure]
+        met = value >= 1 if indicator.op == "is_true" else value >= indicator.threshold
+        points += indicator.weight * met.sum()
+    return points
+
+
+def _fund(items, funds, starts):
     """Pay for the purchases year by year, tied money first and on funds items first (optimal when
-    tied money does not carry over); the street and other yuan paid into funds in the last year,
-    or None when money falls short."""
-    running = np.where(prob.yearly, np.cumsum(starts, axis=0), starts)
-    sources = sorted(prob.funds.sources, key=lambda s: s.street)  # tied first
+    tied money does not carry over); the street and other yuan paid into funds per (year,
+    community), or None when money falls short."""
+    running = np.where([i.yearly for i in items], np.cumsum(starts, axis=0), starts)
+    into_funds = [sum(e.add for e in i.effects if e.figure == "funds_total") for i in items]
+    sources = sorted(funds.sources, key=lambda s: s.street)  # tied first
     balance = [0.0] * len(sources)
-    into = np.zeros((2, len(prob.communities)))
-    for y in range(len(prob.years)):
+    into = np.zeros((2, *starts.shape[:2]))
+    for y in range(funds.years):
         balance = [(b if s.carry_over else 0.0) + s.amounts[y] for b, s in zip(balance, sources, strict=True)]
-        into[:] = 0.0
-        for c, community in enumerate(prob.communities):
-            for i in np.argsort(~prob.funds_items, kind="stable"):
-                left = running[y, c, i] * prob.cost[i]
+        for c, community in enumerate(("A", "B")):
+            for i in sorted(range(len(items)), key=lambda i: -into_funds[i]):
+                left = running[y, c, i] * items[i].cost
                 for k, source in enumerate(sources):
                     if source.community in (None, community):
                         take = min(left, balance[k])
                         balance[k] -= take
                         left -= take
-                        into[0 if source.street else 1, c] += take * prob.funds_add[i] / prob.cost[i]
+                        into[0 if source.street else 1, y, c] += take * into_funds[i] / items[i].cost
                 if left > 1e-9:
                     return None
     return into
@@ -133,7 +153,8 @@ def _fund(prob, starts):
 @given(instances())
 def test_optimum_equals_brute_force(instance):
     catalogue, rubric, budget, carry, space = instance
-    ledger = _ledger(space, [0.0, 0.0])
+    other = [0.0, 0.0]
+    ledger = _ledger(space, other)
     funds = make_funds(ledger, budget=budget, years=2, carry_over=carry)
     street, tied = funds.sources
     funds = replace(funds, sources=(street, replace(tied, carry_over=False)))
@@ -141,4 +162,4 @@ def test_optimum_equals_brute_force(instance):
     plan = solve(prob)
     check_plan(prob, plan.table)
     assert plan.status == "optimal"
-    assert plan.weighted_met == _brute_force(prob)
+    assert plan.objective_value == _brute_force(catalogue, rubric, funds, space, other)

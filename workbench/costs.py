@@ -139,8 +139,12 @@ def _item(key: str, spec: object, where: object) -> Item:
         if field not in _ITEM_KEYS:
             raise fail(field, f"unknown field; allowed: {', '.join(_ITEM_KEYS)}")
     label = spec.get("label", {"zh": key, "en": key})
-    if not isinstance(label, dict) or not all(isinstance(label.get(lang), str) for lang in ("zh", "en")):
-        raise fail("label", "expected {zh: …, en: …}")
+    if (
+        not isinstance(label, dict)
+        or set(label) != {"zh", "en"}
+        or not all(isinstance(v, str) for v in label.values())
+    ):
+        raise fail("label", "expected {zh: …, en: …} (put a label holding a comma in quotes)")
     cost = spec.get("cost")
     if isinstance(cost, bool) or not isinstance(cost, int | float) or not cost > 0:
         raise fail("cost", f"expected a positive number of yuan, got {cost!r}")

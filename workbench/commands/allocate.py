@@ -50,6 +50,7 @@ def main(args: argparse.Namespace) -> int:
             "allocate.summary",
             lang,
             objective=objective,
+            value=plan.objective_value,
             status=plan.status,
             gap=gap,
             seconds=plan.solve_seconds,

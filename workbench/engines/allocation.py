@@ -11,8 +11,9 @@ a purchase made earlier counts for more years and money is not saved up for the 
 - ``"lexicographic"``: first the lowest community score of each year, summed over plan years; then
   the score.
 
-A second aim is met exactly after the first (the first is held at its best value). Ties go to the
-plan that spends less, street money counting twice as much as tied money. :func:`least_budget`
+A second aim is met exactly after the first (the first is held at its best value). Then, among the
+plans meeting the same indicators in the same years, the one that spends least is kept, street
+money counting twice as much as tied money. :func:`least_budget`
 inverts the question: the least street money for every community to meet all the haves money can
 buy by a year, its split by year, and which indicators money cannot buy. Every plan, optimal or
 baseline, is scored by :func:`~workbench.engines.allocation_model.evaluate`, not by the solver.
@@ -49,10 +50,21 @@ from .allocation_model import (
     setup,
 )
 
-__all__ = ["OBJECTIVES", "BudgetNeed", "Plan", "check_plan", "least_budget", "make_plan", "optimise", "setup",
-           "solve"]  # fmt: skip
+__all__ = [  # check_plan and setup come from allocation_model, for one import of the public API
+    "OBJECTIVES",
+    "BudgetNeed",
+    "Plan",
+    "check_plan",
+    "least_budget",
+    "make_plan",
+    "optimise",
+    "setup",
+    "solve",
+]
 
 OBJECTIVES = ("score", "all_met", "lexicographic")
+THRIFT_GAP = 1e-4
+"""Relative gap of the thrift stage (the yuan spent for what the plan meets)."""
 
 
 # --- plans -------------------------------------------------------------------------------------
@@ -148,21 +160,21 @@ def make_plan(
 # --- objectives --------------------------------------------------------------------------------
 
 
-def _score(model: Model, *, tie_breaks: bool) -> tuple[np.ndarray, float]:
-    """The weighted met variables of every plan year, and (``tie_breaks``) a cost per yuan spent,
-    twice as much for street money as for tied money, less in all than half the smallest weight;
-    with the relative gap that keeps the weighted count exact."""
-    prob, b = model.prob, model.builder
-    weights = prob.weights
-    goal = np.zeros(b.n)
-    for w, met in zip(weights, model.met, strict=True):
+def _score(model: Model) -> tuple[np.ndarray, float]:
+    """The weighted met variables of every plan year, with the relative gap that keeps the
+    weighted count exact."""
+    goal = np.zeros(model.builder.n)
+    for w, met in zip(model.prob.weights, model.met, strict=True):
         goal[met[met >= 0]] += w
-    if tie_breaks:
-        money = prob.funds.amounts().sum() if model.budget is None else ample(prob) * len(prob.years)
-        per_yuan = weights.min() / (2 * (2 * money + 1))
-        for _items, s, _cpos, g in model.flows:
-            goal[g] -= per_yuan * (2.0 if prob.funds.sources[s].street else 1.0)
-    return goal, _exact(goal, weights.min())
+    return goal, _exact(goal, model.prob.weights.min())
+
+
+def _thrift(model: Model) -> np.ndarray:
+    """Minus the yuan spent, street money counting twice as much as tied money."""
+    goal = np.zeros(model.builder.n)
+    for _items, s, _cpos, g in model.flows:
+        goal[g] -= 2.0 if model.prob.funds.sources[s].street else 1.0
+    return goal
 
 
 def _all_met(model: Model) -> tuple[np.ndarray, float]:
@@ -195,13 +207,13 @@ def _floor(model: Model) -> tuple[np.ndarray, float]:
     return goal, _exact(goal, share.min())
 
 
-def _aims(model: Model, objective: str, *, tie_breaks: bool) -> list[tuple[np.ndarray, float]]:
+def _aims(model: Model, objective: str) -> list[tuple[np.ndarray, float]]:
     """The goals to maximise one after the other, each with its default relative gap."""
     if objective not in OBJECTIVES:
         raise PlanningError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
     first = {"all_met": _all_met, "lexicographic": _floor}.get(objective)
     aims = [] if first is None else [first(model)]
-    return [*aims, _score(model, tie_breaks=tie_breaks)]  # the score adds no variable: sizes agree
+    return [*aims, _score(model)]  # the score adds no variable: sizes agree
 
 
 def _exact(goal: np.ndarray, step: float) -> float:
@@ -218,31 +230,27 @@ def _sum_of(model: Model, variables: np.ndarray) -> np.ndarray:
 
 
 def _maximise(
-    model: Model, aims: Sequence[tuple[np.ndarray, float]], *, time_limit: float, mip_rel_gap: float | None
+    model: Model,
+    aims: Sequence[tuple[np.ndarray, float]],
+    *,
+    time_limit: float,
+    mip_rel_gap: float | None,
+    tie_breaks: bool = True,
 ) -> tuple[np.ndarray, str, float]:
-    """Maximise each goal in turn, holding the ones before at their best value; the solution, the
-    status ("optimal", or "time_limit" when a stage stopped early) and the last stage's gap.
+    """Maximise each goal in turn, holding the ones before at their best value; then (with
+    ``tie_breaks``) spend as little as meets the same indicators in the same years; the solution,
+    the status ("optimal", or "time_limit" when a stage stopped early) and the last stage's gap.
     Raises PlanningError when no plan exists."""
     lb, ub, integrality, matrix, row_lb, row_ub = model.builder.arrays()
-    status, gap, x = "optimal", 0.0, None
+    status, gap, x, previous = "optimal", 0.0, None, None
     for goal, default_gap in aims:
-        if x is not None:  # hold the previous goal at its value
+        if previous is not None:  # hold the previous goal at its value
             value = float(previous @ x)
             matrix = vstack([matrix, csr_array(previous[None, :])]).tocsr()
             row_lb = np.append(row_lb, value - TOL * max(1.0, abs(value)))
             row_ub = np.append(row_ub, np.inf)
-        options = {
-            "time_limit": float(time_limit),
-            "mip_rel_gap": float(default_gap if mip_rel_gap is None else mip_rel_gap),
-            "disp": False,
-        }
-        result = milp(
-            -goal,
-            integrality=integrality.astype(int),
-            bounds=Bounds(lb, ub),
-            constraints=LinearConstraint(matrix, row_lb, row_ub),
-            options=options,
-        )
+        gap_wanted = default_gap if mip_rel_gap is None else mip_rel_gap
+        result = _milp(goal, lb, ub, integrality, matrix, row_lb, row_ub, time_limit, gap_wanted)
         if result.x is None:
             if result.status == 2:
                 raise PlanningError(
@@ -253,7 +261,30 @@ def _maximise(
         status = status if result.status == 0 else "time_limit"
         gap = float(getattr(result, "mip_gap", np.nan) or 0.0)
         x, previous = result.x, goal
-    return x, status, gap
+    thrift = _thrift(model)
+    met = np.concatenate([m[m >= 0] for m in model.met])
+    if tie_breaks:  # the same indicators met in the same years, for less money (kept if found)
+        low, high = lb.copy(), ub.copy()
+        low[met] = high[met] = np.rint(x[met])
+        cheaper = _milp(thrift, low, high, integrality, matrix, row_lb, row_ub, time_limit, THRIFT_GAP)
+        x = x if cheaper.x is None else cheaper.x
+    # polish: whole numbers exactly whole and the money flows re-solved, tied money first (a
+    # binary HiGHS leaves at 1 − 1e-6 would let a big-M row fall short by a few fen)
+    whole = integrality.astype(bool)
+    fixed = np.where(whole, np.rint(x), lb), np.where(whole, np.rint(x), ub)
+    polished = _milp(thrift, *fixed, np.zeros_like(integrality), matrix, row_lb, row_ub, time_limit, 0.0)
+    return (x if polished.x is None else polished.x), status, gap
+
+
+def _milp(goal, lb, ub, integrality, matrix, row_lb, row_ub, time_limit: float, gap: float):
+    options = {"time_limit": float(time_limit), "mip_rel_gap": float(gap), "disp": False}
+    return milp(
+        -goal,
+        integrality=integrality.astype(int),
+        bounds=Bounds(lb, ub),
+        constraints=LinearConstraint(matrix, row_lb, row_ub),
+        options=options,
+    )
 
 
 # --- from a solution to a purchase table -------------------------------------------------------
@@ -270,7 +301,7 @@ def _table(model: Model, x: np.ndarray) -> pd.DataFrame:
     by_group: dict[tuple, list] = {}
     for items, s, cpos, g in model.flows:
         paid = np.zeros(spend.shape[:2])
-        paid[:, cpos] = np.maximum(x[g], 0.0)
+        paid[:, cpos] = np.maximum(np.round(x[g], 2), 0.0)  # to the fen
         by_group.setdefault(tuple(items), []).append((prob.funds.sources[s].id, paid))
     for items, payers in by_group.items():
         items = list(items)
@@ -321,9 +352,9 @@ def optimise(
     the street's yuan a year (co-building pledges added from the ledger) over ``years`` (default:
     one community term). ``equity_floor``: yuan each community gets at least over the plan. Each
     solver stage stops at ``time_limit`` seconds or a relative gap of ``mip_rel_gap`` (default:
-    small enough that the objective is exact when weights are whole multiples of the smallest; the
-    thrift tie-break is then best effort); the plan reports ``status`` and ``gap``.
-    ``tie_breaks=False`` drops the thrift tie-break (the plan may then buy what gains nothing).
+    small enough that the objective is exact when weights are whole multiples of the smallest); the
+    plan reports ``status`` and ``gap``. ``tie_breaks=False`` skips the thrift stage (faster at city
+    scale; the plan may then buy what gains nothing).
     Raises PlanningError when no plan satisfies the constraints.
     """
     prob = setup(ledger, rubric, catalogue, funds, years=years, rules=rules)
@@ -347,8 +378,10 @@ def solve(
         raise PlanningError(f"equity_floor must be ≥ 0 yuan, got {equity_floor!r}")
     started = time.perf_counter()
     model = build(prob, equity_floor=equity_floor)
-    aims = _aims(model, objective, tie_breaks=tie_breaks)
-    x, status, gap = _maximise(model, aims, time_limit=time_limit, mip_rel_gap=mip_rel_gap)
+    aims = _aims(model, objective)
+    x, status, gap = _maximise(
+        model, aims, time_limit=time_limit, mip_rel_gap=mip_rel_gap, tie_breaks=tie_breaks
+    )
     seconds = time.perf_counter() - started
     return make_plan(
         prob, _table(model, x), objective=objective, method="milp", status=status, gap=gap,
@@ -410,7 +443,11 @@ def least_budget(
     model = build(replace(prob, funds=funds(ample(prob))))
     reach = [model.met[k][-1][model.met[k][-1] >= 0] for k in chosen]
     x, _, _ = _maximise(
-        model, [(_sum_of(model, np.concatenate(reach)), 0.0)], time_limit=time_limit, mip_rel_gap=None
+        model,
+        [(_sum_of(model, np.concatenate(reach)), 0.0)],
+        time_limit=time_limit,
+        mip_rel_gap=None,
+        tie_breaks=False,
     )
     rows, required = [], []
     for k in chosen:
@@ -426,7 +463,7 @@ def least_budget(
     model = build(prob, budget_variable=True)
     met = np.concatenate([model.met[k][-1][c] for k, c in zip(chosen, required, strict=True)])
     model.builder.terms(model.builder.rows(1, lb=float(len(met))), met, 1.0)
-    aims = [(-_sum_of(model, model.budget), 1e-6), _score(model, tie_breaks=True)]
+    aims = [(-_sum_of(model, model.budget), 1e-6), _score(model)]
     x, status, gap = _maximise(model, aims, time_limit=time_limit, mip_rel_gap=None)
     table = _table(model, x)
     street = table[table["source"] == prob.funds.sources[0].id].groupby("year")["cost"].sum()
