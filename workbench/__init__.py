@@ -32,10 +32,11 @@ _LAZY = {
     "score_figures": "scorecard",
     "optimise": "engines.allocation",
     "least_budget": "engines.allocation",
+    "budget_curve": "engines.baselines",
     "load_catalogue": "costs",
     "load_scenario": "scenario",
-    "run": "scenario",
-    "compare": "scenario",
+    "run": "runner",
+    "compare": "compare",
 }
 
 
