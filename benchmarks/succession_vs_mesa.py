@@ -4,8 +4,8 @@ Run ``python benchmarks/succession_vs_mesa.py [--district] [--runs N] [--years N
 read the same ledger and apply the same stage rules (:mod:`workbench.engines.pipeline_rules`), the
 same rates (each assumption fixed at the middle of its default range), the same applicant inflow
 and the same member exits, over the same years and runs. The Mesa model is the textbook agent
-form: one agent per person in the pipeline and per full member, a Python ``step`` per agent per
-quarter, one model per run. It prints both times, their ratio, and whether the mean trajectories
+form: one agent per person in the pipeline (a ``step`` a month) and per full member (a check a
+year), one model per run; the ledger's layout is read once, outside both timings. It prints both times, their ratio, and whether the mean trajectories
 (people in each stage and full members, street-wide, per year) agree within Monte Carlo error.
 The cadre half of the engine is left out of the comparison: it is a small share of the work.
 Mesa is needed for this script only (``pip install .[bench]``).
@@ -23,6 +23,9 @@ import numpy as np
 
 from workbench.engines import pipeline_rules
 from workbench.engines import succession as engine
+from workbench.engines import succession_members as members
+from workbench.engines import succession_pipeline as pipeline
+from workbench.engines.succession_layout import layout
 from workbench.synth import sample_ledger, synthetic_ledger
 
 MIDDLE = engine.SuccessionAssumptions(
@@ -32,129 +35,116 @@ MIDDLE = engine.SuccessionAssumptions(
         for r in [getattr(engine.SuccessionAssumptions(), f.name)]
     }
 )
-SERIES = (*engine.STAGES, "full")
+SERIES = (*pipeline.STAGES, "full")
 
 
 class Person(mesa.Agent):
-    """Someone in the pipeline: a stage and the quarters spent in it."""
+    """Someone in the pipeline: a stage and the whole months served in it."""
 
-    def __init__(self, model, org: int, stage: int, tenure: int) -> None:
+    def __init__(self, model, org: int, stage: int, served: int = 0) -> None:
         super().__init__(model)
-        self.org, self.stage, self.tenure = org, stage, tenure
+        self.org, self.stage, self.served = org, stage, served
 
     def step(self) -> None:
+        """One month: drop out, or serve it and maybe move on."""
         m = self.model
-        name = engine.STAGES[self.stage]
-        low, high = m.bounds[name]
-        if m.random.random() < m.drop[name]:
+        if m.random.random() < m.drop[self.stage]:
             self.remove()
             return
-        eligible = self.tenure + 1 >= low
-        if not eligible:
-            move = 0.0
-        elif high is not None and self.tenure == high - 1:
-            move = 1.0
-        elif high is None:
-            move = m.hazard[name]
-        else:
-            move = 1 / (high - self.tenure)
-        if name == "candidate" and not pipeline_rules.can_sponsor(m.full[self.org], m.rules):
-            move = 0.0
-        if m.random.random() >= move:
-            self.tenure += 1
-            return
-        self.tenure = 0
-        if name == "probationary" and m.random.random() < m.p["extension_share"]:
-            self.stage += 1
-        elif name in ("probationary", "extended"):
-            m.full[self.org] += 1
-            Member(m, self.org, m.p["new_member_age"])
-            self.remove()
-        else:
-            self.stage += 1
+        self.served += 1
+        self.check()
+
+    def check(self) -> None:
+        """Move on (and on, through stages without a minimum) when the stay may end now."""
+        m = self.model
+        while self.served >= m.low[self.stage]:
+            high = m.high[self.stage]
+            go = m.leave[self.stage] if high is None else 1 / max(high - self.served + 1, 1)
+            blocked = self.stage == pipeline.CANDIDATE and not pipeline_rules.can_sponsor(
+                m.full[self.org], m.rules
+            )
+            if blocked or m.random.random() >= go:
+                return
+            if self.stage == pipeline.EXTENDED or (
+                self.stage == pipeline.PROBATIONARY and m.random.random() >= m.p["extension_share"]
+            ):
+                m.full[self.org] += 1
+                Member(m, self.org, m.p["new_member_age"])
+                self.remove()
+                return
+            self.stage, self.served = self.stage + 1, 0
 
 
 class Member(mesa.Agent):
-    """A full member, who may die or move away each year (from the year after becoming full)."""
+    """A full member, who may die or move away at the start of each year."""
 
     def __init__(self, model, org: int, age: float) -> None:
         super().__init__(model)
-        self.org, self.age, self.since = org, age, model.steps
+        self.org, self.age = org, age
 
-    def year_end(self) -> None:
+    def year_start(self) -> None:
         m, p = self.model, self.model.p
-        if self.since == m.steps:
-            return
-        hazard = p["mortality_at_60"] * 2 ** (
-            (self.age - engine.MORTALITY_REFERENCE_AGE) / p["mortality_doubling_years"]
-        )
+        ratio = 2 ** (1 / p["mortality_doubling_years"])
+        death = members.mortality(self.age, p) * (ratio - 1) / math.log(ratio)
         move = p["move_away_young"] if self.age < m.rules.young_cadre_age else p["move_away_older"]
         self.age += 1
-        if m.random.random() < 1 - math.exp(-hazard) or m.random.random() < move:
+        if m.random.random() < 1 - math.exp(-death) or m.random.random() < move:
             m.full[self.org] -= 1
             self.remove()
 
 
 class PipelineModel(mesa.Model):
-    """One run of the member pipeline of a ledger, a year per ``step``."""
+    """One run of the member pipeline of a ledger's layout, a year per ``step``."""
 
-    def __init__(self, state: engine.SuccessionState, seed: int) -> None:
+    def __init__(self, lay, rules, seed: int) -> None:
         super().__init__(seed=seed)
-        lay, self.rules = state.layout, state.rules
-        self.p = {name: float(v[0]) for name, v in state.p.items()}
-        self.bounds = {s.name: s.steps(engine.STEP_MONTHS) for s in pipeline_rules.stages(self.rules)}
-        self.drop = {
-            name: 1 - (1 - self.p[f"attrition_{'probationary' if name == 'extended' else name}"]) ** (1 / 4)
-            for name in engine.STAGES
-        }
-        self.hazard = {
-            name: 1 - math.exp(-engine.STEP_MONTHS / self.p[key])
-            for name, key in (
-                ("applicant", "applicant_months"),
-                ("activist", "activist_extra_months"),
-                ("candidate", "candidate_months"),
-            )
-        }
+        self.rules = rules
+        self.p = {f.name: sum(getattr(MIDDLE, f.name)) / 2 for f in fields(MIDDLE)}
+        stages = pipeline_rules.stages(rules)
+        self.low = [s.min_months for s in stages]
+        self.high = [s.max_months for s in stages]
+        means = ("applicant_months", "activist_extra_months", "candidate_months")
+        self.leave = [1 / (1 + self.p[name]) for name in means] + [None, None]
+        attrition = ("applicant", "activist", "candidate", "probationary", "probationary")
+        self.drop = [1 - (1 - self.p[f"attrition_{name}"]) ** (1 / 12) for name in attrition]
         self.rate = (
             self.p["applicants_per_1000_young"] * lay.inflow_young
             + self.p["applicants_per_1000_residents"] * lay.inflow_residents
         ) / 1000
         self.full = np.bincount(lay.member_org, minlength=len(lay.orgs))
+        self.months = 0  # months simulated
         for org, birth in zip(lay.member_org, lay.member_birth, strict=True):
             Member(self, int(org), lay.start_year - birth)
-        people = state.people
-        first = people.run == 0
-        for org, stage, tenure in zip(
-            people.org[first], people.stage[first], people.tenure[first], strict=True
-        ):
-            Person(self, int(org), int(stage), int(tenure))
+        pipe = lay.pipeline
+        for org, stage, served in zip(pipe["org"], pipe["stage"], pipe["served"], strict=True):
+            Person(self, int(org), int(stage), int(served))
 
     def step(self) -> None:
+        members_ = self.agents_by_type.get(Member)
+        if members_:
+            members_.do("year_start")
         arrivals = self.rng.poisson(self.rate)
-        quarters = [self.rng.integers(0, 4, size=n) for n in arrivals]
-        for q in range(4):
+        months = [self.rng.integers(0, 12, size=n) for n in arrivals]
+        for month in range(12):
             people = self.agents_by_type.get(Person)
-            if people:
-                people.shuffle_do("step")
-            for org, when in enumerate(quarters):
-                for _ in range(int((when == q).sum())):
-                    Person(self, org, 0, 0)
-        members = self.agents_by_type.get(Member)
-        if members:
-            members.do("year_end")
+            if people:  # a month passes; in the first, the ledger's people may move on at once
+                people.shuffle_do("step" if self.months else "check")
+            self.months += 1
+            for org, when in enumerate(months):
+                for _ in range(int((when == month).sum())):
+                    Person(self, org, 0).check()
 
     def counts(self) -> dict[str, float]:
-        people = self.agents_by_type.get(Person) or []
         out = {name: 0.0 for name in SERIES}
-        for person in people:
-            out[engine.STAGES[person.stage]] += 1
+        for person in self.agents_by_type.get(Person) or []:
+            out[pipeline.STAGES[person.stage]] += 1
         out["full"] = float(self.full.sum())
         return out
 
 
-def ours(ledger, *, runs: int, years: int) -> dict[str, np.ndarray]:
+def ours(lay, *, runs: int, years: int) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(0)
-    state = engine.init_state(ledger, runs=runs, rng=rng, assumptions=MIDDLE)
+    state = engine.start_state(lay, runs=runs, rng=rng, assumptions=MIDDLE)
     series = [state.stage_counts()]
     for _ in range(years):
         engine.step(state, rng=rng)
@@ -162,11 +152,10 @@ def ours(ledger, *, runs: int, years: int) -> dict[str, np.ndarray]:
     return {name: np.array([s[name].sum(1) for s in series], float).T for name in SERIES}
 
 
-def theirs(ledger, *, runs: int, years: int) -> dict[str, np.ndarray]:
-    state = engine.init_state(ledger, runs=1, rng=np.random.default_rng(0), assumptions=MIDDLE)
+def theirs(lay, *, runs: int, years: int) -> dict[str, np.ndarray]:
     out = {name: np.zeros((runs, years + 1)) for name in SERIES}
     for run in range(runs):
-        model = PipelineModel(state, seed=run)
+        model = PipelineModel(lay, engine.RULES, seed=run)
         for t in range(years + 1):
             if t:
                 model.step()
@@ -182,11 +171,12 @@ def main(argv: list[str]) -> int:
     ledger = synthetic_ledger(120, seed=0) if district else sample_ledger()
     label = "district (120 communities)" if district else "sample street"
     print(f"{label}: {len(ledger.members):,} members, {years} years × {runs} runs")
+    lay = layout(ledger, engine.RULES)  # the ledger read once, outside both timings
     start = time.process_time()
-    a = ours(ledger, runs=runs, years=years)
+    a = ours(lay, runs=runs, years=years)
     t_ours = time.process_time() - start
     start = time.process_time()
-    b = theirs(ledger, runs=runs, years=years)
+    b = theirs(lay, runs=runs, years=years)
     t_mesa = time.process_time() - start
     print(f"ours {t_ours:.2f} s, Mesa {t_mesa:.2f} s (cpu): ours is {t_mesa / t_ours:,.0f}× faster")
     agree = True

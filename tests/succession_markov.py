@@ -1,30 +1,29 @@
 """An independent calculation of the member pipeline's expected counts (tests only).
 
-The engine moves individual people in quarterly steps. Here the same process is written as a
-Markov chain over (stage, quarters spent) states with an explicit transition matrix, and the
-expected number of people in each state is propagated exactly: x' = x P + arrivals. It shares
-nothing with the engine but the rules and the rates it is given.
+The engine draws each person's stay in a stage and the month they would drop out, and handles
+events at those months. Here the same process is written as a Markov chain over (stage, months
+served) states, stepped month by month with an explicit transition matrix, and the expected number
+of people in each state is propagated exactly. A stage without a minimum may be passed in the month
+it is entered, so entering a stage is a distribution over states (and over "became full"). It
+shares nothing with the engine but the rules and the rates it is given.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-STEPS_PER_YEAR = 4
-
-
-def _steps(months: int | None, step_months: int) -> int | None:
-    return None if months is None else max(1, -(-months // step_months))
+MONTHS = 12
+ORDER = ("applicant", "activist", "candidate", "probationary", "extended")
 
 
 def chain(rules, rates: dict[str, float]):
-    """States, transition matrix over them and the chance each state becomes a full member.
+    """States ``(stage, months served)``, the monthly matrix among them, the chance each state's
+    person becomes full in a month, and the entry into the applicant stage (states, full).
 
-    ``rates``: yearly attrition per stage (``attrition_<stage>``), mean months before moving on
+    ``rates``: yearly attrition per stage (``attrition_<stage>``), mean months beyond the minimum
     for the open stages (``applicant_months``, ``activist_extra_months``, ``candidate_months``)
     and ``extension_share``.
     """
-    step = 12 // STEPS_PER_YEAR
     bounds = {  # stage: (minimum, maximum) months; None = no maximum
         "applicant": (0, None),
         "activist": (rules.activist_min_months, None),
@@ -32,64 +31,80 @@ def chain(rules, rates: dict[str, float]):
         "probationary": (rules.probation_months, rules.probation_months),
         "extended": (rules.probation_extension_min_months, rules.probation_extension_max_months),
     }
-    mean_months = {
-        "applicant": rates["applicant_months"],
-        "activist": rates["activist_extra_months"],
-        "candidate": rates["candidate_months"],
+    mean = {
+        "applicant": "applicant_months",
+        "activist": "activist_extra_months",
+        "candidate": "candidate_months",
     }
-    attrition = {s: rates[f"attrition_{s}"] for s in ("applicant", "activist", "candidate", "probationary")}
-    attrition["extended"] = rates["attrition_probationary"]
+    attrition = {s: rates[f"attrition_{s}"] for s in ORDER[:4]} | {
+        "extended": rates["attrition_probationary"]
+    }
 
-    states = []
-    for stage, (low, high) in bounds.items():
-        low_steps, high_steps = _steps(low, step), _steps(high, step)
-        last = (high_steps or low_steps) - 1
-        states += [(stage, k, low_steps, high_steps, last) for k in range(last + 1)]
-    index = {(s[0], s[1]): i for i, s in enumerate(states)}
-    order = list(bounds)
+    def cap(stage):
+        low, high = bounds[stage]
+        return low if high is None else high
+
+    def leave(stage, k):
+        """The chance to move on after ``k`` months, not having moved on before."""
+        low, high = bounds[stage]
+        if k < low:
+            return 0.0
+        if high is None:
+            return 1 / (1 + rates[mean[stage]])  # geometric stay beyond the minimum
+        return 1 / max(high - k + 1, 1)  # evenly spread over low..high
+
+    states = [(s, k) for s in ORDER for k in range(cap(s) + 1)]
+    index = {state: i for i, state in enumerate(states)}
     n = len(states)
-    P = np.zeros((n, n))
-    to_full = np.zeros(n)
-    for i, (stage, k, low_steps, high_steps, last) in enumerate(states):
-        survive = (1 - attrition[stage]) ** (1 / STEPS_PER_YEAR)
-        if k + 1 < low_steps:
-            leave = 0.0
-        elif high_steps is not None and k == high_steps - 1:
-            leave = 1.0
-        elif high_steps is None:
-            leave = 1 - np.exp(-step / mean_months[stage])
-        else:
-            leave = 1 / (high_steps - k)
-        P[i, index[(stage, min(k + 1, last))]] += survive * (1 - leave)
-        out = survive * leave
+
+    def enter(stage) -> tuple[np.ndarray, float]:
+        """Where someone entering ``stage`` is after this month's moves, and the chance to be full."""
+        v = np.zeros(n)
+        go = leave(stage, 0)
+        v[index[(stage, 0)]] = 1 - go
+        after, full = move_on(stage)
+        return v + go * after, go * full
+
+    def move_on(stage) -> tuple[np.ndarray, float]:
         if stage == "probationary":
-            P[i, index[("extended", 0)]] += out * rates["extension_share"]
-            to_full[i] = out * (1 - rates["extension_share"])
-        elif stage == "extended":
-            to_full[i] = out
-        else:
-            P[i, index[(order[order.index(stage) + 1], 0)]] += out
-    return states, P, to_full
+            ext, _ = enter("extended")
+            return rates["extension_share"] * ext, 1 - rates["extension_share"]
+        if stage == "extended":
+            return np.zeros(n), 1.0
+        return enter(ORDER[ORDER.index(stage) + 1])
+
+    P, to_full = np.zeros((n, n)), np.zeros(n)
+    for i, (stage, k) in enumerate(states):
+        survive = (1 - attrition[stage]) ** (1 / MONTHS)
+        go = leave(stage, k + 1)
+        P[i, index[(stage, min(k + 1, cap(stage)))]] += survive * (1 - go)
+        after, full = move_on(stage)
+        P[i] += survive * go * after
+        to_full[i] = survive * go * full
+    return states, P, to_full, enter("applicant")
 
 
 def expected_counts(
     rules, rates, *, start: dict[tuple[str, int], float], arrivals_per_year: float, years: int
 ):
-    """Expected people per stage at the end of each year 0..years, and cumulative full members."""
-    states, P, to_full = chain(rules, rates)
+    """Expected people per stage at the end of each year 0..years, and cumulative full members;
+    ``start``: people per ``(stage, months served)`` at the end of year 0."""
+    states, P, to_full, (entry, entry_full) = chain(rules, rates)
     x = np.zeros(len(states))
-    for (stage, k), count in start.items():
-        i = next(j for j, s in enumerate(states) if s[0] == stage and s[1] == min(k, s[4]))
-        x[i] += count
-    entry = np.array([s[0] == "applicant" and s[1] == 0 for s in states], dtype=float)
-    names = list(dict.fromkeys(s[0] for s in states))
+    for state, count in start.items():
+        x[states.index(state)] += count
+    per_month = arrivals_per_year / MONTHS
+    names = list(ORDER)
     out = {name: [x[[s[0] == name for s in states]].sum()] for name in names}
     out["full"] = [0.0]
     full = 0.0
     for _ in range(years):
-        for _ in range(STEPS_PER_YEAR):
-            full += x @ to_full
-            x = x @ P + entry * arrivals_per_year / STEPS_PER_YEAR
+        for month in range(MONTHS):
+            if month or len(out["full"]) > 1:  # the first month has no step before it
+                full += x @ to_full
+                x = x @ P
+            x = x + entry * per_month
+            full += entry_full * per_month
         for name in names:
             out[name].append(x[[s[0] == name for s in states]].sum())
         out["full"].append(full)

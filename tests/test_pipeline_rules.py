@@ -14,19 +14,17 @@ def dates(*values):
     return pd.Series(pd.to_datetime(list(values)))
 
 
-def test_stages_follow_the_rules_and_their_durations_round_up_to_whole_steps():
+def test_stages_follow_the_rules_and_the_fastest_path_is_the_rule():
     stages = {s.name: s for s in pr.stages(RULES)}
     assert list(stages) == ["applicant", "activist", "candidate", "probationary", "extended"]
-    assert stages["activist"].steps(3) == (4, None)
-    assert stages["probationary"].steps(3) == (4, 4)
-    assert stages["extended"].steps(3) == (2, 4)
-    assert stages["applicant"].steps(3) == (1, None)  # every stage takes at least one step
-    assert replace(RULES, activist_min_months=7).activist_min_months == 7
-    assert {s.name: s for s in pr.stages(replace(RULES, activist_min_months=7))}["activist"].steps(3) == (
-        3,
-        None,
-    )
+    assert (stages["activist"].min_months, stages["activist"].max_months) == (12, None)
+    assert (stages["probationary"].min_months, stages["probationary"].max_months) == (12, 12)
+    assert (stages["extended"].min_months, stages["extended"].max_months) == (6, 12)
+    assert stages["applicant"].min_months == stages["candidate"].min_months == 0
+    short = {s.name: s for s in pr.stages(replace(RULES, activist_min_months=7))}
+    assert short["activist"].min_months == 7
     assert pr.fastest_path_months(RULES) == 12 * RULES.fastest_path_years
+    assert pr.fastest_path_months(RULES) == sum(s.min_months for s in stages.values() if s.name != "extended")
 
 
 def test_sponsor_rule():

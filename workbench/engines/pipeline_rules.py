@@ -14,7 +14,6 @@ The stages, in order (DESIGN §3)::
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,12 +29,6 @@ class Stage:
     name: str
     min_months: int
     max_months: int | None = None  # None: no upper limit
-
-    def steps(self, step_months: int) -> tuple[int, int | None]:
-        """``(min, max)`` duration in whole simulation steps of ``step_months`` (at least one step)."""
-        low = max(1, math.ceil(self.min_months / step_months))
-        high = None if self.max_months is None else max(low, math.ceil(self.max_months / step_months))
-        return low, high
 
 
 def stages(rules: Rules = RULES) -> tuple[Stage, ...]:
