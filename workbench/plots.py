@@ -373,3 +373,159 @@ class _OrgLayout:
         if category == "preparing":
             return t("plots.org.preparing", self.lang)
         return t(f"plots.coverage.{category}", self.lang)
+
+
+# ── allocation ────────────────────────────────────────────────────────────────────────────────
+
+
+def budget_curve(table: pd.DataFrame, *, lang: str = "zh") -> Figure:
+    """Indicators met against the street budget, one line per method, the optimum drawn bold.
+
+    ``table`` is :func:`workbench.engines.baselines.budget_curve`'s: columns ``budget`` (yuan a
+    year), ``method`` and ``per_year`` (rubric-weighted indicators met, mean over the plan years).
+    """
+    lang = check_lang(lang)
+    fig = _figure(7, 4)
+    ax = fig.add_subplot()
+    for method, rows in table.sort_values("budget").groupby("method", sort=False):
+        bold = method == "optimum"
+        ax.plot(
+            rows["budget"],
+            rows["per_year"],
+            marker="o",
+            linewidth=2.6 if bold else 1.2,
+            zorder=3 if bold else 2,
+            label=t(f"allocation.method.{method}", lang),
+        )
+    ax.xaxis.set_major_formatter("{x:,.0f}")
+    ax.set_xlabel(t("allocation.curve.budget", lang))
+    ax.set_ylabel(t("allocation.curve.met", lang))
+    ax.set_title(t("allocation.curve.title", lang))
+    ax.legend(fontsize="small")
+    return fig
+
+
+# ── scenario comparison ───────────────────────────────────────────────────────────────────────
+
+SOURCE_COLOURS = {"street": "#c62828", "cobuilding": "#1e88e5", "grant": "#ffb300"}
+
+
+def scenario_lines(
+    table: pd.DataFrame,
+    *,
+    have: str = "all",
+    names: Mapping[str, str] | None = None,
+    lang: str = "zh",
+) -> Figure:
+    """Expected communities meeting ``have`` (``"all"``: all five) each year, one line per scenario.
+
+    ``table`` is :meth:`workbench.compare.Comparison.by_year`'s: columns ``scenario, have, year,
+    expected, communities``. ``names`` maps scenario names to the titles shown.
+    """
+    lang = check_lang(lang)
+    rows = table[table["have"] == have]
+    if rows.empty:
+        raise ValueError(f"the table has no rows of have {have!r}")
+    fig = _figure(7, 4)
+    ax = fig.add_subplot()
+    for scenario, lines in rows.groupby("scenario", sort=False):
+        label = scenario if names is None else names.get(scenario, scenario)
+        ax.plot(lines["year"], lines["expected"], marker="o", markersize=3, label=str(label))
+    ax.set_ylim(0, rows["communities"].max() * 1.05)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(t("plots.year", lang))
+    ax.set_ylabel(t("compare.chart.communities", lang))
+    shown = t("compare.have.all", lang) if have == "all" else _label(have, lang)
+    ax.set_title(t("compare.chart.lines", lang, have=shown))
+    ax.legend(fontsize="small")
+    return fig
+
+
+def cost_bars(table: pd.DataFrame, *, names: Mapping[str, str] | None = None, lang: str = "zh") -> Figure:
+    """Money over the horizon by source kind, one stacked bar per scenario, the total at its end.
+
+    ``table`` is :meth:`workbench.compare.Comparison.cost`'s: columns ``scenario, source, cost``
+    (yuan). ``names`` maps scenario names to the titles shown.
+    """
+    lang = check_lang(lang)
+    wide = table.pivot_table(index="scenario", columns="source", values="cost", aggfunc="sum", sort=False)
+    wide = wide.iloc[::-1]  # the first scenario on top
+    fig = _figure(7, 0.55 * len(wide) + 1.6)
+    ax = fig.add_subplot()
+    y = np.arange(len(wide))
+    left = np.zeros(len(wide))
+    for source in wide.columns:
+        values = wide[source].fillna(0.0).to_numpy()
+        ax.barh(
+            y,
+            values,
+            left=left,
+            color=SOURCE_COLOURS.get(source),
+            label=t(f"compare.source.{source}", lang),
+        )
+        left += values
+    for row, total in zip(y, left, strict=True):
+        ax.text(total, row, f" {total:,.0f}", va="center", fontsize="small")
+    labels = [str(s if names is None else names.get(s, s)) for s in wide.index]
+    ax.set_yticks(y, labels)
+    ax.set_xlim(0, max(left.max(), 1.0) * 1.25)
+    ax.xaxis.set_major_formatter("{x:,.0f}")
+    ax.set_xlabel(t("compare.chart.yuan", lang))
+    ax.set_title(t("compare.chart.cost", lang))
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
+# ── succession ────────────────────────────────────────────────────────────────────────────────
+
+
+def age_pyramid(counts: pd.DataFrame, *, title: str | None = None, lang: str = "zh") -> Figure:
+    """Two age profiles back to back: ``counts`` is indexed by each age band's lowest age and has
+    two columns (e.g. today and in ten years; their names are the legend), the first drawn to the
+    left. Raises ValueError unless there are exactly two columns."""
+    lang = check_lang(lang)
+    if counts.shape[1] != 2:
+        raise ValueError(f"an age pyramid needs two columns, not {list(counts.columns)}")
+    ages = counts.index.to_numpy(dtype=int)
+    step = int(np.diff(ages).min()) if len(ages) > 1 else 5
+    fig = _figure(6, 0.28 * len(ages) + 1.6)
+    ax = fig.add_subplot()
+    (left, right), colours = counts.columns, (COLOURS["low"], COLOURS["high"])
+    for sign, column, colour in ((-1, left, colours[0]), (1, right, colours[1])):
+        ax.barh(
+            ages,
+            sign * counts[column].to_numpy(dtype=float),
+            height=step * 0.9,
+            color=colour,
+            label=str(column),
+        )
+    widest = float(np.nanmax(counts.to_numpy(dtype=float), initial=1))
+    ax.set_xlim(-widest * 1.1, widest * 1.1)
+    ax.xaxis.set_major_formatter(lambda x, _: f"{abs(x):g}")
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(ages, [f"{a}–{a + step - 1}" for a in ages], fontsize="small")
+    ax.set_ylabel(t("succession.pyramid.age", lang))
+    ax.set_xlabel(t("succession.pyramid.people", lang))
+    ax.set_title(title or t("succession.pyramid.title", lang))
+    ax.legend(fontsize="small")
+    return fig
+
+
+def risk_heatmap(risk: pd.DataFrame, *, title: str | None = None, lang: str = "zh") -> Figure:
+    """Community × year matrix of a share where more is worse (``succession_risk``): ``risk`` is
+    indexed by community name with one column per year, values 0–1 (grey when missing)."""
+    lang = check_lang(lang)
+    values = risk.to_numpy(dtype=float, na_value=np.nan)
+    n_rows, n_cols = values.shape
+    small = n_rows <= MAX_ANNOTATED_ROWS
+    fig = _figure(0.55 * n_cols + 3.5, min(0.4 * n_rows + 1.6, 24))
+    ax = fig.add_subplot()
+    cmap = ListedColormap(mpl.colormaps["RdYlGn_r"](np.linspace(0.2, 0.8, 256))).with_extremes(bad="#dddddd")
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(n_cols), [str(c) for c in risk.columns], rotation=90, fontsize="small")
+    ax.set_yticks(range(n_rows) if small else [], [str(i) for i in risk.index] if small else [])
+    ax.set_xlabel(t("plots.year", lang))
+    fig.colorbar(image, ax=ax, format=PercentFormatter(1.0), shrink=0.8)
+    ax.set_title(title or _label("succession_risk", lang))
+    return fig
