@@ -18,10 +18,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import paths
+from .uploads import MAX_UPLOAD_BYTES
 
 LOCALHOST = "127.0.0.1"
 IDLE_KERNEL_TIMEOUT_S = 300  # kernels of closed pages are culled after this many seconds idle
 CULL_INTERVAL_S = 60
+# A file uploaded in a dashboard reaches its kernel in one websocket message. Tornado's default cap
+# (10 MiB) is below the upload limit and drops the connection without a word; this cap lets files
+# up to four times the limit through to be refused politely, and still bounds what one message holds.
+# (traitlets warns that a dict on the command line is deprecated; it is still the only way to set it)
+WEBSOCKET_MAX_BYTES = 4 * MAX_UPLOAD_BYTES
 
 
 def dashboard_path(name: str | None) -> Path:
@@ -62,6 +68,7 @@ def voila_command(
         f"--MappingKernelManager.cull_idle_timeout={idle_timeout_s}",
         f"--MappingKernelManager.cull_interval={cull_interval_s}",
         "--MappingKernelManager.cull_connected=False",
+        f'--Voila.tornado_settings={{"websocket_max_message_size": {WEBSOCKET_MAX_BYTES}}}',
     ]
     if token:
         command.append(f"--Voila.token={token}")
