@@ -7,6 +7,8 @@ behaviour lives here and reads the package (scorecard, plots, ledger import).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import ipywidgets as widgets
 import traitlets
 
@@ -62,9 +64,22 @@ class OverviewDashboard(widgets.VBox):
         self._refresh()
 
     @classmethod
-    def for_sample(cls, **options) -> OverviewDashboard:
+    def for_path(cls, path: str | Path, *, lang: str = "zh", **options) -> widgets.Widget:
+        """The dashboard on the ledger at ``path``, or a friendly note when it cannot be read."""
+        path = Path(path)
+        try:
+            result = load_ledger(path, lang=lang)
+        except (LedgerError, OSError) as error:
+            return widgets.HTML(text_block(t("dashboard.unreadable", lang, reason=error), "wb-error"))
+        if not result.ok:
+            note = t("dashboard.upload_failed", lang, count=len(result.errors))
+            return widgets.HTML(text_block(note, "wb-error") + problems_table(result.problems, lang))
+        return cls(result.ledger, source=path.name, lang=lang, **options)
+
+    @classmethod
+    def for_sample(cls, **options) -> widgets.Widget:
         """The dashboard on the bundled sample street."""
-        return cls(load_ledger(paths.SAMPLE_LEDGER).ledger, source=paths.SAMPLE_LEDGER.name, **options)
+        return cls.for_path(paths.SAMPLE_LEDGER, **options)
 
     # --- state changes --------------------------------------------------------------------------
 
@@ -88,7 +103,8 @@ class OverviewDashboard(widgets.VBox):
             self.message.value = text_block(t("dashboard.unreadable", self.lang, reason=error), "wb-error")
             return
         if not result.ok:
-            self.message.value = self._problems(result.problems)
+            note = t("dashboard.upload_failed", self.lang, count=len(result.errors))
+            self.message.value = text_block(note, "wb-error") + problems_table(result.problems, self.lang)
             return
         self.ledger, self.source = result.ledger, files[0][0]
         self._refresh()
@@ -130,14 +146,12 @@ class OverviewDashboard(widgets.VBox):
             f"<h3>{t('dashboard.gaps', lang)} · {name}</h3><ul data-community='{community}'>{body}</ul>"
         )
 
-    def _problems(self, problems) -> str:
-        lang = self.lang
-        errors = [p for p in problems if p.severity == "error"]
-        columns = [t(f"dashboard.problem.{c}", lang) for c in ("sheet", "row", "column", "value", "message")]
-        rows = [(p.sheet, p.row, p.column, p.value, p.message) for p in errors]
-        return text_block(t("dashboard.upload_failed", lang, count=len(errors)), "wb-error") + html_table(
-            columns, rows, css="wb-problems"
-        )
+
+def problems_table(problems, lang: str) -> str:
+    """The errors among ``problems`` as an HTML table (sheet, row, column, value, problem)."""
+    columns = [t(f"dashboard.problem.{c}", lang) for c in ("sheet", "row", "column", "value", "message")]
+    rows = [(p.sheet, p.row, p.column, p.value, p.message) for p in problems if p.severity == "error"]
+    return html_table(columns, rows, css="wb-problems")
 
 
 def _headline_html(figures: Headlines, lang: str) -> str:
