@@ -59,7 +59,8 @@ def run() -> None:
 def test() -> None:
     ensure_venv("test,bench")
     ensure_chromium()
-    sh(BIN / "ruff", "check", "workbench", "tests", "benchmarks", "tasks.py")
+    sh(BIN / "ruff", "check", ".")
+    sh(BIN / "ruff", "format", "--check", ".")
     sh(PY, "-m", "pytest", "-p", "no:cacheprovider", *sys.argv[2:])
 
 
