@@ -2,10 +2,16 @@
 
 Reading (:func:`load_ledger`, :func:`read_ledger`) finds each sheet and column by its Chinese,
 English or code name (traditional characters, full-width forms and stray spaces accepted, columns
-in any order), reads every cell as its column's kind (:mod:`workbench.normalise`), then checks the
-whole ledger (:func:`workbench.validate.validate`). It never stops at the first problem: every
-problem is reported with the sheet title, Excel row (header row 1) and header as written in the
-file. The source file is only ever opened for reading.
+in any order, a title row or two above the header allowed), reads every cell as its column's kind
+(:mod:`workbench.normalise`), then checks the whole ledger (:func:`workbench.validate.validate`).
+It never stops at the first problem: every problem is reported with the sheet title, Excel row
+and header as written in the file. The source file is only ever opened for reading.
+
+Workbooks are read by :mod:`workbench._xlsx`, which refuses what is not safely a workbook before
+parsing it — an empty file, another file renamed, a legacy .xls or a password-protected workbook
+(both OLE2 containers), a zip whose parts would inflate beyond reason, XML with a DTD — each with
+a message saying what to do. Such a file-level :class:`LedgerError` carries one problem whose
+``sheet`` is the file's name (or the damaged sheet's title).
 
 When a required sheet is missing, only the sheets that are there are checked cell by cell; the
 cross-sheet checks wait until the structure is complete. The blank template reads back with one
@@ -19,6 +25,7 @@ or not at all (written beside the target, then moved into place).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import datetime as dt
@@ -41,6 +48,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import normalise
 from ._errors import LedgerError, Problem
+from ._xlsx import Formula, RawSheet, Unreadable, read_sheets
 from .i18n import t
 from .ledger import Ledger
 from .normalise import CellError, key
@@ -56,15 +64,7 @@ _INSTRUCTIONS = {key(t("ledger.instructions.title", lang)) for lang in ("zh", "e
 _FIXED_TIME = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can carry
 _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*")
 _DATE_FORMAT = "yyyy-mm-dd"
-
-
-@dataclass(frozen=True)
-class _RawSheet:
-    """A sheet as found in the file: its title, header cells and data rows with their row numbers."""
-
-    title: str
-    header: tuple
-    rows: list[tuple[int, tuple]]
+_HEADER_SEARCH = 5  # rows searched for the header when row 1 is not it (a title above it)
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def load_ledger(path: str | os.PathLike, *, lang: str = "zh", rules: Rules = RUL
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(t("ledger.error.not_found", lang, path=path))
-    raw = _read_csv_folder(path) if path.is_dir() else _read_workbook(path, lang)
+    raw = _read_csv_folder(path, lang) if path.is_dir() else _read_workbook(path, lang)
     return _load(raw, lang, rules)
 
 
@@ -118,44 +118,64 @@ def read_ledger(path: str | os.PathLike, *, lang: str = "zh", rules: Rules = RUL
     return result.ledger
 
 
-def _read_workbook(path: Path, lang: str) -> list[_RawSheet]:
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise LedgerError(t("ledger.error.format", lang, path=path))
+def _read_workbook(path: Path, lang: str) -> list[RawSheet]:
+    if not path.is_file() or path.suffix.lower() not in (".xlsx", ".xlsm", ".xls"):
+        raise _file_error(path, lang, "ledger.error.format")
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise LedgerError(t("ledger.error.unreadable", lang, path=path, detail=error)) from error
-    try:
-        sheets = []
-        for sheet in book.worksheets:
-            sheet.reset_dimensions()  # trust the cells, not a possibly stale dimension record
-            rows = sheet.iter_rows(values_only=True)
-            header = next(rows, ())
-            sheets.append(_RawSheet(sheet.title, header, list(enumerate(rows, start=2))))
-        return sheets
-    finally:
-        book.close()
+        return read_sheets(path)
+    except Unreadable as error:
+        raise _file_error(path, lang, error.label, error, **error.values) from None
 
 
-def _read_csv_folder(path: Path) -> list[_RawSheet]:
+def _read_csv_folder(path: Path, lang: str) -> list[RawSheet]:
     sheets = []
-    for file in sorted(path.glob("*.csv")):
-        text = _decode(file.read_bytes())
-        records = list(csv.reader(io.StringIO(text)))
-        header = tuple(records[0]) if records else ()
-        sheets.append(_RawSheet(file.stem, header, [(i, tuple(r)) for i, r in enumerate(records[1:], 2)]))
+    for file in sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file()):
+        try:
+            sheets.append(RawSheet(file.stem, False, _csv_rows(file)))
+        except Unreadable as error:
+            raise _file_error(file, lang, error.label, error, **error.values) from None
+        except OSError as error:
+            raise _file_error(file, lang, "ledger.error.unreadable", detail=error) from None
     return sheets
 
 
+def _csv_rows(file: Path) -> list[tuple[int, dict[int, object]]]:
+    """The non-empty records of a CSV file, each with the line it starts on."""
+    reader = csv.reader(io.StringIO(_decode(file.read_bytes())))
+    rows, line = [], 1
+    try:
+        for record in reader:
+            cells = {j: value for j, value in enumerate(record) if value}
+            if cells:
+                rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise Unreadable("ledger.error.csv", sheet=file.stem, row=line, detail=error) from None
+    return rows
+
+
+def _file_error(path: Path, lang: str, label: str, where: Unreadable | None = None, **values) -> LedgerError:
+    """A LedgerError for a file that cannot be read at all, located as precisely as known."""
+    message = t(label, lang, path=path.name, **values)
+    problem = Problem(path.name, None, None, None, message)
+    if where is not None and where.sheet is not None:
+        column = None if where.column is None else get_column_letter(where.column + 1)
+        problem = Problem(where.sheet, where.row, column, None, message)
+    return LedgerError(message, [problem])
+
+
 def _decode(data: bytes) -> str:
-    """CSV text as UTF-8 (with or without BOM), else GB18030 (what Excel saves on Chinese Windows)."""
+    """CSV text as UTF-16 when it starts with its byte-order mark (Excel's "Unicode text"), else
+    UTF-8 (with or without BOM), else GB18030 (what Excel saves on Chinese Windows)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("gb18030", errors="replace")
 
 
-def _load(raw_sheets: list[_RawSheet], lang: str, rules: Rules) -> LoadResult:
+def _load(raw_sheets: list[RawSheet], lang: str, rules: Rules) -> LoadResult:
     reading = _Reading(lang)
     found = reading.match_sheets(raw_sheets)
     tables, rows, headers, unread_columns = {}, {}, {}, set()
@@ -181,6 +201,28 @@ def _load(raw_sheets: list[_RawSheet], lang: str, rules: Rules) -> LoadResult:
     return LoadResult(ledger, problems)
 
 
+def _header_and_data(sheet: Sheet, rows: list[tuple[int, dict]]):
+    """The header row's number and non-blank cells, and the rows below it.
+
+    The header is the row among the first :data:`_HEADER_SEARCH` that names most of the sheet's
+    columns (the earliest of equals), so a title row above the header does no harm; when no row
+    names any, row 1 is taken as the header.
+    """
+    aliases = _COLUMN_ALIASES[sheet.name]
+
+    def named(i: int) -> int:
+        return sum(isinstance(cell, str) and key(cell) in aliases for cell in rows[i][1].values())
+
+    top = [i for i, (number, _) in enumerate(rows) if number <= _HEADER_SEARCH]
+    best = max(top, key=lambda i: (named(i), -i), default=None)
+    if best is None or not named(best):
+        if not rows or rows[0][0] != 1:
+            return 1, {}, rows
+        best = 0
+    number, cells = rows[best]
+    return number, {j: cell for j, cell in cells.items() if not normalise.blank(cell)}, rows[best + 1 :]
+
+
 class _Reading:
     """One pass over a file's sheets, collecting every problem met on the way."""
 
@@ -193,9 +235,9 @@ class _Reading:
         message = t(label, self.lang, sheet=sheet, column=column, value=value, **values)
         self.problems.append(Problem(sheet, row, column, value, message, severity))
 
-    def match_sheets(self, raw_sheets: list[_RawSheet]) -> dict[str, _RawSheet]:
+    def match_sheets(self, raw_sheets: list[RawSheet]) -> dict[str, RawSheet]:
         """Each schema sheet's raw sheet, found by title; unknown and repeated titles reported."""
-        found: dict[str, _RawSheet] = {}
+        found: dict[str, RawSheet] = {}
         for raw in raw_sheets:
             name = _ALIASES.get(key(raw.title))
             if name is None:
@@ -205,40 +247,50 @@ class _Reading:
                 self.report(raw.title, None, None, "ledger.error.duplicate_sheet", first=found[name].title)
             else:
                 found[name] = raw
+                if raw.hidden:
+                    self.report(raw.title, None, None, "ledger.warning.hidden_sheet")
         return found
 
-    def sheet(self, sheet: Sheet, raw: _RawSheet):
+    def sheet(self, sheet: Sheet, raw: RawSheet):
         """The sheet's table, the Excel row of each table row, headers as written, unread headers."""
+        at, heading, data = _header_and_data(sheet, raw.rows)
+        if at != 1:
+            self.report(raw.title, at, None, "ledger.warning.header_row")
         positions: dict[str, int] = {}
         headers: dict[str, str] = {}
-        for j, cell in enumerate(raw.header):
-            if normalise.blank(cell):
-                continue
+        for j, cell in sorted(heading.items()):
             written = str(cell).strip()
             name = _COLUMN_ALIASES[sheet.name].get(key(written))
             if name is None:
-                self.report(raw.title, 1, written, "ledger.warning.extra_column")
+                self.report(raw.title, at, written, "ledger.warning.extra_column")
             elif name in headers:
-                self.report(raw.title, 1, written, "ledger.error.duplicate_column", first=headers[name])
+                self.report(raw.title, at, written, "ledger.error.duplicate_column", first=headers[name])
                 positions.pop(name, None)  # which of the two is meant cannot be known: read neither
             else:
                 positions[name], headers[name] = j, written
         missing = [c.header(self.lang) for c in sheet.columns if c.required and c.name not in headers]
         for header in missing:
-            self.report(raw.title, 1, header, "ledger.error.missing_column")
+            self.report(raw.title, at, header, "ledger.error.missing_column")
         unread = missing + [headers[name] for name in headers if name not in positions]
 
         columns = {name: [] for name in positions}
         parsers = {name: normalise.parser(sheet.column(name)) for name in positions}
-        rows = []
-        for number, values in raw.rows:
-            cells = {name: values[j] if j < len(values) else None for name, j in positions.items()}
+        rows, named, unnamed = [], heading.keys(), {}
+        for number, values in data:
+            for j in values.keys() - named:
+                if not normalise.blank(values[j]):
+                    unnamed.setdefault(j, number)
+            cells = {name: values.get(j) for name, j in positions.items()}
             if all(normalise.blank(v) for v in cells.values()):
                 continue
             rows.append(number)
             for name, value in cells.items():
                 cell = self.cell(sheet.column(name), parsers[name], value, raw.title, number, headers[name])
                 columns[name].append(cell)
+        for j, number in sorted(unnamed.items()):
+            self.report(
+                raw.title, at, get_column_letter(j + 1), "ledger.warning.unnamed_column", first=number
+            )
         table = pd.DataFrame(
             {n: pd.Series(v, dtype=object) for n, v in columns.items()}, index=range(len(rows))
         )
@@ -248,6 +300,9 @@ class _Reading:
         """The canonical value of one cell, or None after reporting why it cannot be read."""
         if isinstance(value, str) and value.strip() in normalise.EXCEL_ERRORS:
             self.report(title, row, header, "ledger.error.formula", value)
+            return None
+        if isinstance(value, Formula):
+            self.report(title, row, header, "ledger.error.uncomputed", str(value))
             return None
         try:
             return parse(value)
