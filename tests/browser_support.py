@@ -1,25 +1,17 @@
-"""Shared by the browser tests: Debian's Chromium driven by Playwright, Chinese fonts included."""
+"""Shared by the browser tests: Debian's Chromium (see :mod:`workbench.browser`), a page opened on a
+served dashboard with what it logged, and a folder for screenshots."""
 
 from __future__ import annotations
 
-import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+from workbench.browser import CHROMIUM, CHROMIUM_ARGS, chromium, watched_page
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "artifact", "browser", "open_page", "require_chromium"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
@@ -32,18 +24,23 @@ def require_chromium() -> None:
 @contextmanager
 def browser(tmp_path: Path):
     """A headless Chromium whose fontconfig sees the vendored Chinese font."""
-    from playwright.sync_api import sync_playwright
-
-    from workbench.fonts import fontconfig_file
-
     require_chromium()
-    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file(tmp_path / "fontconfig"))}
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium(tmp_path) as instance:
+        yield instance
+
+
+def open_page(instance, url: str, ready: str, *, height: int = 1600, timeout_ms: int = 90_000):
+    """A page on ``url``, once ``ready`` (a selector) shows; it carries ``console_errors``,
+    ``external_requests`` (answered empty: Voilà's template links Font Awesome from a CDN) and
+    ``first_render_s``."""
+    watched = watched_page(instance, viewport={"width": 1280, "height": height})
+    page = watched.page
+    page.console_errors, page.external_requests = watched.console_errors, watched.external_requests
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(ready, timeout=timeout_ms)
+    page.first_render_s = time.perf_counter() - started
+    return page
 
 
 def artifact(name: str) -> Path:

@@ -6,7 +6,7 @@ import time
 
 import openpyxl
 import pytest
-from browser_support import artifact, browser
+from browser_support import artifact, browser, open_page
 
 from workbench import paths
 from workbench.headlines import headlines
@@ -31,25 +31,7 @@ def page(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("overview")
     notebook = paths.DASHBOARDS / "overview.ipynb"
     with served(notebook, log=tmp / "voila.log", preheat=True) as (url, _), browser(tmp) as chromium:
-        page = chromium.new_page(viewport={"width": 1280, "height": 1600})
-        errors: list[str] = []
-        page.external_requests = []
-        # Voilà's page template links Font Awesome from a CDN although its bundle already holds it;
-        # offline (as here) that link would fail, so it is answered empty and recorded.
-        page.route(
-            lambda url: not url.startswith("http://127.0.0.1:"),
-            lambda route: (
-                page.external_requests.append(route.request.url),
-                route.fulfill(status=200, content_type="text/css", body=""),
-            ),
-        )
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        started = time.perf_counter()
-        page.goto(url)
-        page.wait_for_selector(".wb-card[data-key='all_met']", timeout=RENDER_TIMEOUT_MS)
-        page.first_render_s = time.perf_counter() - started
-        page.console_errors = errors
+        page = open_page(chromium, url, ".wb-card[data-key='all_met']", timeout_ms=RENDER_TIMEOUT_MS)
         yield page
         page.close()
 

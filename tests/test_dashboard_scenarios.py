@@ -8,7 +8,7 @@ import time
 
 import pandas as pd
 import pytest
-from browser_support import artifact, browser
+from browser_support import artifact, browser, open_page
 
 from workbench import paths
 from workbench.runner import run
@@ -75,24 +75,7 @@ def page(stored, tmp_path_factory):
     with pytest.MonkeyPatch.context() as env:
         env.setenv(ENV_VAR, str(path))  # the server (and its kernels) inherit it
         with served(notebook, log=tmp / "voila.log", preheat=True) as (url, _), browser(tmp) as chromium:
-            page = chromium.new_page(viewport={"width": 1280, "height": 1800})
-            errors: list[str] = []
-            page.external_requests = []
-            # Voilà's template links Font Awesome from a CDN; offline that link is answered empty.
-            page.route(
-                lambda url: not url.startswith("http://127.0.0.1:"),
-                lambda route: (
-                    page.external_requests.append(route.request.url),
-                    route.fulfill(status=200, content_type="text/css", body=""),
-                ),
-            )
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            started = time.perf_counter()
-            page.goto(url)
-            page.wait_for_selector(".wb-matrix-table", timeout=RENDER_TIMEOUT_MS)
-            page.first_render_s = time.perf_counter() - started
-            page.console_errors = errors
+            page = open_page(chromium, url, ".wb-matrix-table", height=1800, timeout_ms=RENDER_TIMEOUT_MS)
             yield page
             page.close()
 

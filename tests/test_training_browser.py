@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser_support import artifact, browser
+from browser_support import artifact, browser, open_page
 
 from workbench import paths
 from workbench.serve import served
@@ -18,22 +18,7 @@ NOTEBOOK = paths.NOTEBOOKS / "training" / "03_quiz.ipynb"
 def page(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("quiz")
     with served(NOTEBOOK, log=tmp / "voila.log", preheat=True) as (url, _), browser(tmp) as chromium:
-        page = chromium.new_page(viewport={"width": 1280, "height": 1600})
-        errors: list[str] = []
-        page.external_requests = []
-        # Voilà's template links Font Awesome from a CDN (its bundle already holds it): answered empty.
-        page.route(
-            lambda url: not url.startswith("http://127.0.0.1:"),
-            lambda route: (
-                page.external_requests.append(route.request.url),
-                route.fulfill(status=200, content_type="text/css", body=""),
-            ),
-        )
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(url)
-        page.wait_for_selector(".wb-quiz .wb-score", timeout=RENDER_TIMEOUT_MS)
-        page.console_errors = errors
+        page = open_page(chromium, url, ".wb-quiz .wb-score", timeout_ms=RENDER_TIMEOUT_MS)
         yield page
         page.close()
 
