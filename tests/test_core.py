@@ -124,3 +124,13 @@ def test_serving_beyond_localhost_needs_a_token(tmp_path):
     assert "--Voila.ip=127.0.0.1" in local
     assert "--VoilaConfiguration.strip_sources=True" in local
     assert "--VoilaConfiguration.show_tracebacks=False" in local
+
+
+def test_cli_reports_a_missing_file_without_a_traceback(capsys):
+    assert cli.main(["dashboard", "no-such-dashboard"]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-dashboard" in err and "Traceback" not in err
+
+
+def test_a_taken_port_is_an_error_not_a_silent_move(tmp_path):
+    assert "--Voila.port_retries=0" in serve.voila_command(tmp_path / "x.ipynb", port=1)

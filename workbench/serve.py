@@ -62,6 +62,7 @@ def voila_command(
         str(notebook),
         "--no-browser",
         f"--port={port}",
+        "--Voila.port_retries=0",  # a taken port is an error, not a silent move to another one
         f"--Voila.ip={host}",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
