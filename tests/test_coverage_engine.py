@@ -151,8 +151,10 @@ def test_rules_hold_every_year_in_every_run(ledger, levers):
         assert np.allclose(figures.community["units"].sum(axis=1), figures.street["units"])
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_engine_matches_the_plain_reference_in_distribution(seed):
+@pytest.mark.parametrize(("seed", "chunk_cells"), [(0, None), (1, 200), (2, None)])
+def test_engine_matches_the_plain_reference_in_distribution(seed, chunk_cells, monkeypatch):
+    if chunk_cells is not None:  # a city's runs go in chunks: here one to three runs each
+        monkeypatch.setattr(coverage, "CHUNK_CELLS", chunk_cells)
     ledger = sample_ledger()
     levers = coverage.CoverageLevers(instructors=2, instructor_caseload=3, recruitment_drive=3)
     assumptions = coverage.CoverageAssumptions(npe_arrival=(0.05, 0.15))
@@ -208,3 +210,30 @@ def test_target_reached_is_a_share_of_runs_by_year():
     reached = coverage.target_reached(table, level=0.2)
     assert list(reached.index) == [2003, 2004, 2005, 2006, 2007]
     assert reached.between(0, 1).all() and reached.iloc[0] == 0
+
+
+def test_regrouping_is_the_reference_greedy_rule_in_every_run_and_community():
+    rng = np.random.default_rng(4)
+    state = coverage.init_state(synthetic_ledger(12, seed=3), runs=30, rng=rng)
+    lay = state.layout
+    full = np.where(rng.random(state.full.shape) < 0.4, rng.integers(0, 4, state.full.shape), 0)
+    small = (full >= 1) & (full < RULES.min_members_own_branch)
+    joint = coverage.regroup(lay, small, full.astype(np.int32))
+    units = [reference.Unit(lay.communities[c], "", 0.0) for c in lay.community]
+    for run in range(full.shape[0]):
+        for unit, members in zip(units, full[run], strict=True):
+            unit.full, unit.joint = int(members), None
+        reference._greedy(units, list(np.flatnonzero(small[run])), RULES)
+        expected = [-1 if u.joint is None else u.joint[1] for u in units]
+        assert joint[run].tolist() == expected
+
+
+def test_instructors_go_to_the_lowest_ranks_in_every_run():
+    rng = np.random.default_rng(5)
+    mask = rng.random((40, 30)) < 0.5
+    rank = rng.permutation(30).astype(np.int32)
+    for count in (0, 1, 7, 30):
+        picked = coverage._first_by_rank(mask, rank, count)
+        for row, chosen in zip(mask, picked, strict=True):
+            best = sorted(np.flatnonzero(row), key=lambda s: rank[s])[:count]
+            assert sorted(np.flatnonzero(chosen)) == sorted(best)

@@ -112,6 +112,29 @@ def test_grouping_follows_changed_rules(case, max_units, min_members):
     _check_rules(result, units, adjacency, rules)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_solver_and_search_agree_with_brute_force(seed, monkeypatch):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(6, 10))
+    units = pd.DataFrame(
+        {
+            "unit": [f"U{i}" for i in range(n)],
+            "community": rng.choice(["C0", "C1", "C2"], n),
+            "members": rng.integers(1, 3, n),
+            "trade": rng.choice(np.array(TRADES, dtype=object), n),
+        }
+    )
+    adjacency = {"C0": {"C1"}, "C1": {"C0", "C2"}, "C2": {"C1"}}
+    expected = _brute_force(units, adjacency, RULES)
+    searched = grouping.group_units(units, adjacency)
+    monkeypatch.setattr(grouping, "SEARCH_LIMIT", 0)  # every piece to the integer programme
+    solved = grouping.group_units(units, adjacency, seconds=10.0)
+    for result in (searched, solved):
+        assert result.exact
+        assert (result.covered, result.groups, result.mismatch) == expected
+        _check_rules(result, units, adjacency, RULES)
+
+
 def test_hand_worked_grouping_prefers_coverage_then_fewer_groups_then_one_trade():
     # C1: two 2-member shops and two 1-member shops; C2 (not adjacent) holds a lone 2-member unit.
     units = pd.DataFrame(

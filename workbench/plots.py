@@ -529,3 +529,52 @@ def risk_heatmap(risk: pd.DataFrame, *, title: str | None = None, lang: str = "z
     fig.colorbar(image, ax=ax, format=PercentFormatter(1.0), shrink=0.8)
     ax.set_title(title or _label("succession_risk", lang))
     return fig
+
+
+# ── joint branches ─────────────────────────────────────────────────────────────────────────────
+
+
+def joint_branches(
+    assignment: pd.DataFrame,
+    *,
+    units: Mapping[str, str] | None = None,
+    communities: Mapping[str, str] | None = None,
+    lang: str = "zh",
+) -> Figure:
+    """A proposed grouping (:attr:`workbench.engines.grouping.Grouping.assignment`) as a picture.
+
+    Each community is a column of its candidate units (dot size: full members); the units of one
+    joint branch share a colour and are joined by a line, also across neighbouring communities;
+    units left out are hollow and grey. ``units`` and ``communities`` map ids to the names shown.
+    """
+    lang = check_lang(lang)
+    units, communities = units or {}, communities or {}
+    order = sorted(assignment["community"].unique())
+    rows = assignment.assign(
+        x=assignment["community"].map(order.index),
+        y=-assignment.groupby("community").cumcount().to_numpy(dtype=float),
+    )
+    fig = _figure(max(4.0, 1.9 * len(order) + 1.5), max(3.0, 0.45 * (1 - rows["y"].min()) + 1.4))
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    colours = mpl.colormaps["tab10"]
+    grouped = rows[rows["group"] >= 0].sort_values(["x", "y"], ascending=[True, False])
+    for number, (_, group) in enumerate(grouped.groupby("group")):
+        colour = colours(number % colours.N)
+        ax.plot(group["x"], group["y"], color=colour, linewidth=1.5, alpha=0.6, zorder=1)
+        ax.scatter(group["x"], group["y"], s=60 * group["members"], color=colour, zorder=2)
+    left = rows[rows["group"] < 0]
+    ax.scatter(
+        left["x"], left["y"], s=60 * left["members"], facecolors="white", edgecolors=COLOURS["none"], zorder=2
+    )
+    for row in rows.itertuples():
+        label = f"{units.get(row.unit, row.unit)} ({row.members})"
+        ax.text(row.x + 0.08, row.y, label, va="center", fontsize=8, zorder=3)
+    for x, community in enumerate(order):
+        ax.text(x, 0.9, communities.get(community, community), ha="center", fontweight="bold")
+    ax.set_xlim(-0.4, len(order) - 0.1)
+    ax.set_ylim(rows["y"].min() - 0.8, 1.5)
+    groups = rows.loc[rows["group"] >= 0, "group"].nunique()
+    ax.set_title(t("coverage.chart.title", lang, groups=groups))
+    fig.text(0.01, 0.01, t("coverage.chart.note", lang), fontsize="small")
+    return fig

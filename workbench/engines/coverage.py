@@ -17,11 +17,12 @@ Every year, in every run (runs are the first axis of every state array):
    they break the rules);
 7. instructors (``instructors × caseload`` units) go to the units with no member, largest first.
 
-**Regrouping inside the simulation is a greedy rule**, vectorised over runs and communities: within
-each community the small units, largest first, fill a joint branch until it has enough members;
-the units left over join the community's last joint branch while it has room. It keeps every
-rule (≤ ``joint_branch_max_units`` units, ≥ ``joint_branch_min_members`` members) but neither
-crosses community borders nor is proven best. The exact grouping (integer programme, across
+**Regrouping inside the simulation is a greedy rule** (:func:`greedy_leaders`): within each
+community the small units, largest first, fill a joint branch until it has enough members; the
+units left over join the community's last joint branch while it has room. It keeps every rule
+(≤ ``joint_branch_max_units`` units, ≥ ``joint_branch_min_members`` members) but neither crosses
+community borders nor is proven best. It depends only on the member counts of a community's small
+units, so it is worked out once per distinct count profile and applied to every (run, community). The exact grouping (integer programme, across
 adjacent communities and co-building ties) is :func:`workbench.engines.grouping.propose`, the
 proposal for next year.
 
@@ -29,6 +30,12 @@ New units take the free *spare slots* of their community and kind (sized from th
 highest arrival rate); each free slot opens with probability ``expected arrivals / free slots``,
 so arrivals are binomial, close to Poisson while slots are plenty. A spare slot carries the
 employees of a unit of its kind drawn once from the ledger.
+
+Slots are sorted by community and kind, so the counts behind the figures are sums over contiguous
+ranges; the random draws touch only the units that need one (members, reached units). A city's
+runs are simulated in chunks of ``CHUNK_CELLS`` (run, slot) cells, each chunk vectorised over its
+runs, which keeps the arrays in the processor's cache and memory flat; a run's numbers depend on
+the seed and on the chunking, not on the machine.
 
 Results (:func:`simulate`) are the long table of :mod:`workbench.results`. Per community:
 ``org_coverage``, ``npe_org_coverage``, ``social_org_coverage``, ``work_coverage`` (figures of
@@ -42,8 +49,10 @@ same indicators over the whole ledger, plus ``org_coverage.<unit kind>`` and
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -59,8 +68,10 @@ KINDS = UNIT_KIND.codes()
 NPE = KINDS.index("non_public_enterprise")
 SOCIAL = KINDS.index("social_org")
 ARRIVING = (NPE, SOCIAL)
-OWN_KINDS = ("branch", "general_branch", "committee")
 STREET = "*"
+CHUNK_CELLS = 1 << 20
+"""Runs are simulated in chunks of about this many (run, slot) cells: small enough for the
+processor's cache, large enough to keep numpy busy."""
 
 Range = tuple[float, float] | float
 """An uncertain rate: ``(low, high)`` drawn uniformly once per run, or a fixed value."""
@@ -118,6 +129,10 @@ class AssumptionSample:
     transfer_in: np.ndarray
     admissions: np.ndarray
 
+    def take(self, runs: slice) -> AssumptionSample:
+        """The draws of some runs."""
+        return AssumptionSample(*(getattr(self, f.name)[runs] for f in fields(self)))
+
 
 def sample_assumptions(
     assumptions: CoverageAssumptions, *, runs: int, rng: np.random.Generator
@@ -146,41 +161,42 @@ def sample_assumptions(
 
 @dataclass(frozen=True)
 class Layout:
-    """What every run shares: one slot per ledger unit and per spare slot, sorted by community."""
+    """What every run shares: one slot per ledger unit and per spare slot, sorted by community and
+    kind, so that the slots of each (community, kind) *cell* are contiguous (ledger units first)."""
 
     communities: tuple[str, ...]
     community: np.ndarray  # (slots,) community index, non-decreasing
     kind: np.ndarray  # (slots,) unit kind index
     employees: np.ndarray  # (slots,) float
     spare: np.ndarray  # (slots,) bool: a slot for a unit that may arrive
-    block: np.ndarray  # (slots,) arrival block (community, kind) of a spare slot, -1 otherwise
-    block_starts: np.ndarray  # first slot of each block (blocks are contiguous)
-    block_kind: np.ndarray  # kind index of each block
-    block_stock: np.ndarray  # units of that kind the community had at the start
     community_starts: np.ndarray  # first slot of each community with slots
-    community_present: np.ndarray  # index of each community with slots
-    priority: np.ndarray  # slots by employees, largest first (instructor order)
+    cell_starts: np.ndarray  # first slot of each non-empty cell
+    cell_sizes: np.ndarray  # slots of each cell
+    cell_community: np.ndarray  # community index of each cell
+    cell_kind: np.ndarray  # kind index of each cell
+    cell_stock: np.ndarray  # units the cell had in the ledger (float)
+    rank: np.ndarray  # (slots,) place in the instructors' order: most employees first
     year0: int
 
 
 @dataclass(frozen=True)
 class CoverageState:
     """The state after a year: arrays shaped ``(runs, slots)``; ``probation[k]`` are members whose
-    probation ends in ``k + 1`` years."""
+    probation ends in ``k + 1`` years. A closed unit, like a free spare slot, holds nothing."""
 
     layout: Layout
     year: int
     alive: np.ndarray
-    full: np.ndarray
-    probation: np.ndarray  # (probation_years, runs, slots)
+    full: np.ndarray  # int32
+    probation: np.ndarray  # (probation_years, runs, slots) int32
     own: np.ndarray  # own organisation
-    joint: np.ndarray  # joint-branch id (slot of its first unit), -1 if none
+    joint: np.ndarray  # joint-branch id (slot of its first unit), -1 if none; int32
     instructed: np.ndarray
     instructors: int
 
 
 class Figures(NamedTuple):
-    """One year's figures: ``community`` arrays shaped ``(runs, communities)``, ``street`` ``(runs,)``."""
+    """Figures by community (arrays ``(runs, …, communities)``) and for the street (``(runs, …)``)."""
 
     community: dict[str, np.ndarray]
     street: dict[str, np.ndarray]
@@ -201,25 +217,21 @@ def init_state(
     levers = levers or CoverageLevers()
     units = ledger.units
     communities = tuple(ledger.communities["id"])
-    c_index = {c: i for i, c in enumerate(communities)}
+    n_kinds = len(KINDS)
     kind = units["kind"].map(KINDS.index).to_numpy(dtype=np.int64)
-    community = units["community"].map(c_index).to_numpy(dtype=np.int64)
+    community = pd.Index(communities).get_indexer(units["community"]).astype(np.int64)
     employees = _employees(units)
 
     # spare slots: per (community, arriving kind), enough for the most that may be open at once
-    stock = np.zeros((len(communities), len(KINDS)), np.int64)
-    np.add.at(stock, (community, kind), 1)
+    stock = np.bincount(community * n_kinds + kind, minlength=len(communities) * n_kinds)
+    stock = stock.reshape(len(communities), n_kinds)
     spare = np.zeros_like(stock)
     for k, arrival, closure in (
         (NPE, assumptions.npe_arrival, assumptions.npe_closure),
         (SOCIAL, assumptions.social_org_arrival, assumptions.social_org_closure),
     ):
         spare[:, k] = _spare_slots(stock[:, k], _bounds(arrival)[1], _bounds(closure)[0], years)
-    spare_c, spare_k = np.nonzero(spare)
-    spare_c, spare_k = (
-        np.repeat(spare_c, spare[spare_c, spare_k]),
-        np.repeat(spare_k, spare[spare_c, spare_k]),
-    )
+    spare_c, spare_k = np.divmod(np.repeat(np.arange(stock.size), spare.reshape(-1)), n_kinds)
     spare_e = np.zeros(len(spare_k))
     for k in ARRIVING:
         mine = spare_k == k
@@ -229,68 +241,81 @@ def init_state(
     order = np.lexsort((np.arange(len(is_spare)), is_spare, kind_all, community_all))
     community_all, kind_all, is_spare = community_all[order], kind_all[order], is_spare[order]
     employees_all = np.r_[employees, spare_e][order]
-    # blocks: the slots of one (community, arriving kind), ledger units first, contiguous
-    arriving = np.isin(kind_all, ARRIVING)
-    code = np.where(arriving, community_all * len(KINDS) + kind_all, -1)
-    block_codes, block_starts = np.unique(code[arriving], return_index=True)
-    block_starts = np.flatnonzero(arriving)[block_starts]
-    present, starts = np.unique(community_all, return_index=True)
+    cells, cell_starts, cell_sizes = np.unique(
+        community_all * n_kinds + kind_all, return_index=True, return_counts=True
+    )
     layout = Layout(
         communities=communities,
         community=community_all,
         kind=kind_all,
         employees=employees_all,
         spare=is_spare,
-        block=np.where(arriving, np.searchsorted(block_codes, code), -1),
-        block_starts=block_starts,
-        block_kind=block_codes % len(KINDS),
-        block_stock=stock.reshape(-1)[block_codes].astype(float),
-        community_starts=starts,
-        community_present=present,
-        priority=np.lexsort((np.arange(len(order)), -employees_all)),
+        community_starts=np.flatnonzero(np.diff(community_all, prepend=-1)),
+        cell_starts=cell_starts,
+        cell_sizes=cell_sizes,
+        cell_community=cells // n_kinds,
+        cell_kind=cells % n_kinds,
+        cell_stock=stock.reshape(-1)[cells].astype(float),
+        rank=np.argsort(np.lexsort((np.arange(len(order)), -employees_all))).astype(np.int32),
         year0=ledger.year,
     )
-
-    # the ledger's state, the same in every run
     slot_of = pd.Series(np.argsort(order)[: len(units)], index=units["id"])
-    slots = len(order)
+    full, probation, own, joint, instructed = _ledger_state(ledger, slot_of, len(order), rules)
+    n_instructors = levers.instructors
+    if n_instructors is None:
+        n_instructors = ledger_instructors(instructed.sum(), levers.instructor_caseload)
+
+    one = CoverageState(
+        layout=layout,
+        year=ledger.year,
+        alive=~is_spare[None],
+        full=full[None],
+        probation=probation[:, None],
+        own=own[None],
+        joint=joint[None],
+        instructed=instructed[None],
+        instructors=n_instructors,
+    )
+    return _repeat_runs(one, runs)
+
+
+def ledger_instructors(instructed_units: int, caseload: int) -> int:
+    """Instructors the ledger's instructed units need at ``caseload`` units each (the default)."""
+    return math.ceil(instructed_units / max(caseload, 1))
+
+
+def _repeat_runs(state: CoverageState, runs: int) -> CoverageState:
+    """A state of one run repeated for ``runs`` runs."""
+    arrays = ("alive", "full", "probation", "own", "joint", "instructed")
+    return replace(state, **{name: np.repeat(getattr(state, name), runs, axis=-2) for name in arrays})
+
+
+def _ledger_state(ledger: Ledger, slot_of: pd.Series, slots: int, rules: Rules):
+    """``full, probation, own, joint, instructed`` of one run from the ledger (``slot_of``: unit id
+    → slot). A unit with an organisation is not counted as instructed."""
+    members = ledger.members
     full = np.zeros(slots, np.int32)
     counted = full_members_by_unit(ledger).reindex(slot_of.index).dropna()
     full[slot_of[counted.index]] = counted.to_numpy()
-    members = ledger.members
+    probation = np.zeros((_probation_years(rules), slots), np.int32)
     waiting = members.loc[members["status"] == "probationary", "unit"].value_counts()
     waiting = waiting.reindex(slot_of.index).dropna()
-    probation = np.zeros((_probation_years(rules), slots), np.int32)
     probation[0, slot_of[waiting.index]] = waiting.to_numpy()
-    own, joint = np.zeros(slots, bool), np.full(slots, -1, np.int32)
+
     orgs = ledger.party_orgs
-    established = orgs.loc[orgs["status"] == "established", ["kind", "units"]]
-    for org_kind, refs in established.itertuples(index=False):
-        covered = [slot_of[u] for u in split_refs(refs) if u in slot_of.index]
-        if org_kind == "joint_branch" and covered:
-            joint[covered] = min(covered)
-        else:
-            own[covered] = True
+    links = orgs.loc[orgs["status"] == "established", ["id", "kind", "units"]]
+    links = links.assign(unit=links["units"].map(split_refs)).explode("unit")
+    links = links[links["unit"].isin(slot_of.index)]
+    links = links.assign(slot=slot_of.reindex(links["unit"]).to_numpy())
+    is_joint = links["kind"] == "joint_branch"
+    own, joint = np.zeros(slots, bool), np.full(slots, -1, np.int32)
+    own[links.loc[~is_joint, "slot"].to_numpy(dtype=np.int64)] = True
+    grouped = links[is_joint]
+    joint[grouped["slot"].to_numpy(dtype=np.int64)] = grouped.groupby("id")["slot"].transform("min")
     instructed = np.zeros(slots, bool)
-    instructed[slot_of[units["instructor"].fillna(False).astype(bool).to_numpy()]] = True
-    n_instructors = levers.instructors
-    if n_instructors is None:
-        n_instructors = math.ceil(instructed.sum() / max(levers.instructor_caseload, 1))
-
-    def tile(a):
-        return np.repeat(a[None], runs, axis=0)
-
-    return CoverageState(
-        layout=layout,
-        year=ledger.year,
-        alive=tile(~is_spare),
-        full=tile(full),
-        probation=np.repeat(probation[:, None], runs, axis=1),
-        own=tile(own),
-        joint=tile(joint),
-        instructed=tile(instructed),
-        instructors=n_instructors,
-    )
+    units = ledger.units
+    instructed[slot_of[units.loc[units["instructor"].fillna(False).astype(bool).to_numpy(), "id"]]] = True
+    return full, probation, own, joint, instructed & ~own & (joint < 0)
 
 
 def step(
@@ -302,54 +327,43 @@ def step(
 ) -> CoverageState:
     """The state one year later (the input state is left unchanged)."""
     lay = state.layout
-    reached = state.alive & (state.own | (state.joint >= 0) | state.instructed)
+    runs = state.alive.shape[0]
+    reached = state.own | (state.joint >= 0) | state.instructed
 
     # 1. closures, then arrivals into the slots free at the start of the year
-    alive = state.alive.copy()
-    r, s = np.nonzero(state.alive & (lay.block >= 0))
-    closing = rng.random(len(r)) < sample.closure[r, lay.kind[s]]
-    alive[r[closing], s[closing]] = False
-    if len(lay.block_starts):
-        free = (lay.block >= 0) & ~state.alive
-        n_free = np.add.reduceat(free, lay.block_starts, axis=1, dtype=np.int64)
-        expected = sample.arrival[:, lay.block_kind] * lay.block_stock
-        p_block = np.minimum(np.divide(expected, n_free, out=np.zeros_like(expected), where=n_free > 0), 1)
-        r, s = np.nonzero(free)
-        opening = rng.random(len(r)) < p_block[r, lay.block[s]]
-        alive[r[opening], s[opening]] = True
-    full = np.where(alive, state.full, 0)
-    probation = np.where(alive[None], state.probation, 0)
+    alive = _turnover(state.alive, lay, sample, rng)
 
-    # 2. probation ends
-    full += probation[0]
-    probation = np.concatenate([probation[1:], np.zeros_like(probation[:1])])
+    # 2. probation ends (a closed unit loses its members)
+    full = (state.full + state.probation[0]) * alive
+    probation = np.concatenate([state.probation[1:] * alive, np.zeros_like(state.probation[:1])])
 
     # 3. transfers, where there are members
-    r, s = np.nonzero(full)
-    n = full[r, s]
-    full[r, s] = n + rng.poisson(n * sample.transfer_in[r]) - rng.binomial(n, sample.transfer_out[r])
+    flat = full.reshape(-1)
+    at, run, _ = _entries(full > 0)
+    n = flat[at]
+    flat[at] = n + rng.poisson(n * sample.transfer_in[run]) - rng.binomial(n, sample.transfer_out[run])
 
     # 4. admissions in units the Party reached last year
-    r, s = np.nonzero(reached & alive)
-    lam = sample.admissions[r, lay.kind[s]] * lay.employees[s] / 100.0
-    npe = lay.kind[s] == NPE
-    weight = np.bincount(r[npe], weights=lay.employees[s[npe]], minlength=alive.shape[0])
-    share = np.divide(levers.recruitment_drive, weight, out=np.zeros_like(weight), where=weight > 0)
-    lam[npe] += share[r[npe]] * lay.employees[s[npe]]
-    probation[-1, r, s] += rng.poisson(lam).astype(probation.dtype)
+    at, run, slot = _entries(reached & alive)
+    kind, employees = lay.kind[slot], lay.employees[slot]
+    lam = sample.admissions.reshape(-1)[run * len(KINDS) + kind] * (employees / 100.0)
+    if levers.recruitment_drive:
+        npe = kind == NPE
+        weight = np.bincount(run[npe], weights=employees[npe], minlength=runs)
+        lam[npe] += _share(levers.recruitment_drive, weight, empty=0.0)[run[npe]] * employees[npe]
+    probation[-1].reshape(-1)[at] += rng.poisson(lam).astype(probation.dtype)
 
     # 5. own organisations by size
     own = alive & (full >= rules.min_members_own_branch)
 
     # 6. joint branches
-    small = alive & ~own & (full >= 1)
+    small = ~own & (full >= 1)
     joint = (
         regroup(lay, small, full, rules) if levers.grouping else _keep_valid(state.joint, small, full, rules)
     )
 
-    # 7. instructors
-    eligible = alive & (full == 0) & ~own & (joint < 0)
-    instructed = _first_in_order(eligible, lay.priority, state.instructors * levers.instructor_caseload)
+    # 7. instructors, to units without a full member (so without an organisation)
+    instructed = _first_by_rank(alive & (full == 0), lay.rank, state.instructors * levers.instructor_caseload)
     return replace(
         state,
         year=state.year + 1,
@@ -363,70 +377,110 @@ def step(
     )
 
 
-def _first_in_order(mask: np.ndarray, order: np.ndarray, count: int) -> np.ndarray:
-    """In each row, the first ``count`` true cells of ``mask`` in column ``order``.
+def _turnover(alive: np.ndarray, lay: Layout, sample: AssumptionSample, rng: np.random.Generator):
+    """Which slots hold a unit after closures and arrivals: each open unit closes at its kind's
+    rate; each free slot of a cell opens with probability ``expected arrivals / free slots``."""
+    free = lay.cell_sizes - np.add.reduceat(alive, lay.cell_starts, axis=1, dtype=np.int32)
+    expected = sample.arrival[:, lay.cell_kind] * lay.cell_stock
+    opening = np.minimum(_share(expected, free, empty=0.0), 1).astype(np.float32)
+    closing = sample.closure[:, lay.cell_kind].astype(np.float32)
+    threshold = np.where(
+        alive, np.repeat(closing, lay.cell_sizes, axis=1), np.repeat(opening, lay.cell_sizes, axis=1)
+    )
+    return alive ^ (rng.random(alive.shape, dtype=np.float32) < threshold)
 
-    Looks at the head of ``order`` first (enough when true cells are common) and at all of it
-    only when some row needs more.
-    """
-    out = np.zeros_like(mask)
+
+def _entries(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flat index, run and slot of the true cells of a ``(runs, slots)`` mask, by run then slot."""
+    at = np.flatnonzero(mask)
+    run = np.repeat(np.arange(mask.shape[0]), np.count_nonzero(mask, axis=1))
+    return at, run, at - run * mask.shape[1]
+
+
+def _first_by_rank(mask: np.ndarray, rank: np.ndarray, count: int) -> np.ndarray:
+    """In each row, the ``count`` true cells of ``mask`` of lowest ``rank`` (all when fewer)."""
     if count <= 0:
-        return out
-    for head in (order[: 4 * count + 64], order):
-        picked = mask[:, head]
-        taken = np.cumsum(picked, axis=1, dtype=np.int32)
-        out[:, head] = picked & (taken <= count)
-        if len(head) == len(order) or (taken[:, -1] >= count).all():
-            return out
-    return out
+        return np.zeros_like(mask)
+    if count >= mask.shape[1]:
+        return mask.copy()
+    ranked = np.where(mask, rank, len(rank))
+    cut = np.partition(ranked, count - 1, axis=1)[:, count - 1 :: mask.shape[1]]
+    return mask & (rank <= cut)
 
 
 def regroup(layout: Layout, small: np.ndarray, full: np.ndarray, rules: Rules = RULES) -> np.ndarray:
-    """Joint-branch ids ``(runs, slots)`` from the greedy rule of the module docstring."""
-    runs, slots = small.shape
-    n_comm = len(layout.communities)
-    joint = np.full((runs, slots), -1, np.int32)
-    r, s = np.nonzero(small)  # sorted by run, then slot, so by community
-    if not len(r):
-        return joint
-    c, v = layout.community[s], full[r, s]
-    order = np.argsort((r * n_comm + c) * rules.min_members_own_branch - v, kind="stable")
-    r, s, c, v = r[order], s[order], c[order], v[order]
-    key = r * n_comm + c
-    first = np.r_[True, key[1:] != key[:-1]]
-    pos = np.arange(len(key)) - np.maximum.accumulate(np.where(first, np.arange(len(key)), 0))
-    width = int(pos.max()) + 1
-    table = np.full((runs, n_comm, width), -1, np.int64)
-    table[r, c, pos] = s
-    values = np.zeros_like(table)
-    values[r, c, pos] = v
+    """Joint-branch ids ``(runs, slots)`` from the greedy rule of the module docstring.
 
-    shape = (runs, n_comm)
-    open_id, open_sum, open_n = np.full(shape, -1), np.zeros(shape, np.int64), np.zeros(shape, np.int64)
-    last_id, last_n = np.full(shape, -1), np.zeros(shape, np.int64)
-    open_from = np.zeros(shape, np.int64)
-    for p in range(width):
-        unit, val = table[:, :, p], values[:, :, p]
-        take = (unit >= 0) & (open_n < rules.joint_branch_max_units)
-        starting = take & (open_n == 0)
-        open_id = np.where(starting, unit, open_id)
-        open_from = np.where(starting, p, open_from)
-        rows, cols = np.nonzero(take)
-        joint[rows, unit[rows, cols]] = open_id[rows, cols]
-        open_sum = open_sum + np.where(take, val, 0)
-        open_n = open_n + take
-        done = take & (open_sum >= rules.joint_branch_min_members) & (open_n >= 2)
-        last_id, last_n = np.where(done, open_id, last_id), np.where(done, open_n, last_n)
-        open_n, open_sum = np.where(done, 0, open_n), np.where(done, 0, open_sum)
-    # units of a group left open join the last complete group while it has room
-    for p in range(width):
-        unit = table[:, :, p]
-        left = (unit >= 0) & (p >= open_from) & (p < open_from + open_n)
-        rows, cols = np.nonzero(left)
-        room = left & (last_id >= 0) & (last_n < rules.joint_branch_max_units)
-        joint[rows, unit[rows, cols]] = np.where(room, last_id, -1)[rows, cols]
-        last_n = last_n + room
+    The rule only depends on the member counts of a community's small units, so it is worked out
+    once per distinct count profile (:func:`greedy_leaders`) and applied to every (run, community)
+    with that profile.
+    """
+    runs, slots = small.shape
+    joint = np.full((runs, slots), -1, np.int32)
+    at, run, slot = _entries(small)  # by run, then slot, so by community
+    if not len(at):
+        return joint
+    top = rules.min_members_own_branch
+    values = full.reshape(-1)[at].astype(np.int64)
+    key = run * len(layout.communities) + layout.community[slot]
+    order = np.argsort(key * top + (top - 1 - values), kind="stable")  # most members first
+    at, slot, key, values = at[order], slot[order], key[order], values[order]
+    first = np.r_[True, key[1:] != key[:-1]]
+    group = np.cumsum(first) - 1
+    starts = np.flatnonzero(first)
+    position = np.arange(len(at)) - starts[group]
+    counts = np.bincount(group * top + values, minlength=len(starts) * top).reshape(-1, top)
+    profiles, profile_of = _unique_rows(counts)
+    leaders = [_profile_leaders(tuple(p), rules) for p in profiles.tolist()]
+    offsets = np.cumsum([0] + [len(x) for x in leaders])[profile_of]
+    leader = np.concatenate(leaders)[offsets[group] + position]
+    has = leader >= 0
+    joint.reshape(-1)[at[has]] = slot[starts[group[has]] + leader[has]]
     return joint
+
+
+def _unique_rows(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``a`` and, for each row, the index of its distinct row."""
+    order = np.lexsort(a.T)
+    ranked = a[order]
+    new = np.r_[True, (ranked[1:] != ranked[:-1]).any(axis=1)]
+    inverse = np.empty(len(a), np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ranked[new], inverse
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _profile_leaders(counts: tuple[int, ...], rules: Rules) -> list[int]:
+    """:func:`greedy_leaders` of the units counted by member count (``counts[v]`` units of ``v``)."""
+    return greedy_leaders([v for v in range(len(counts) - 1, 0, -1) for _ in range(counts[v])], rules)
+
+
+def greedy_leaders(values: list[int], rules: Rules = RULES) -> list[int]:
+    """The greedy rule on one community's small units, ``values`` their full members (most first):
+    for each unit, the position of the first unit of its joint branch, or -1.
+
+    Units fill a group until it has ``joint_branch_min_members`` members and at least two units;
+    a group that reaches ``joint_branch_max_units`` units unfilled stops the filling; the units of
+    the unfilled group join the last filled one while it has room.
+    """
+    groups: list[list[int]] = []
+    current, total = [], 0
+    for position, value in enumerate(values):
+        if len(current) == rules.joint_branch_max_units:
+            break
+        current.append(position)
+        total += value
+        if total >= rules.joint_branch_min_members and len(current) >= 2:
+            groups.append(current)
+            current, total = [], 0
+    for position in current:
+        if groups and len(groups[-1]) < rules.joint_branch_max_units:
+            groups[-1].append(position)
+    leader = [-1] * len(values)
+    for members in groups:
+        for position in members:
+            leader[position] = members[0]
+    return leader
 
 
 def _keep_valid(joint: np.ndarray, small: np.ndarray, full: np.ndarray, rules: Rules) -> np.ndarray:
@@ -445,71 +499,65 @@ def _keep_valid(joint: np.ndarray, small: np.ndarray, full: np.ndarray, rules: R
     return out
 
 
-STATUS = ("dead", "uncovered", "instructed", "joint", "joint_leader", *OWN_KINDS)
-"""What a slot is in a year; figures count slots by (run, community, kind, status)."""
-
-
 def figures(state: CoverageState, rules: Rules = RULES) -> Figures:
     """The year's figures by community and for the whole ledger (see the module docstring)."""
     lay = state.layout
     runs, slots = state.alive.shape
     own, full, joint = state.own, state.full, state.joint
-    status = np.select(
-        [
-            ~state.alive,
-            own & (full >= rules.committee_min_members),
-            own & (full > rules.branch_max_members),
-            own,
-            joint == np.arange(slots),
-            joint >= 0,
-            state.instructed,
-        ],
-        [
-            STATUS.index(s)
-            for s in ("dead", "committee", "general_branch", "branch", "joint_leader", "joint", "instructed")
-        ],
-        STATUS.index("uncovered"),
-    ).astype(np.int64)
-    cells = len(lay.communities) * len(KINDS) * len(STATUS)
-    where = (lay.community * len(KINDS) + lay.kind) * len(STATUS)
-    index = status + where + (np.arange(runs) * cells)[:, None]
-    counts = np.bincount(index.reshape(-1), minlength=runs * cells).reshape(
-        runs, len(lay.communities), len(KINDS), len(STATUS)
-    )
-    by_status = {name: counts[..., i] for i, name in enumerate(STATUS)}
-    alive = counts[..., 1:].sum(axis=-1)
-    org = counts[..., STATUS.index("joint") :].sum(axis=-1)
-    work = org + by_status["instructed"]
-    per_kind = {
-        "units": alive,
-        "org": org,
-        "work": work,
-        "joint_units": by_status["joint"] + by_status["joint_leader"],
-        "instructed_units": by_status["instructed"],
-        "uncovered_units": by_status["uncovered"],
-        "orgs.joint_branch": by_status["joint_leader"],
-        **{f"orgs.{k}": by_status[k] for k in OWN_KINDS},
+
+    def count(mask: np.ndarray, starts: np.ndarray, *where: np.ndarray) -> np.ndarray:
+        """Slots of ``mask`` from each of ``starts`` to the next, placed at ``where``."""
+        out = np.zeros((runs, len(lay.communities), len(KINDS))[: 1 + len(where)], np.int64)
+        out[(slice(None), *where)] = np.add.reduceat(mask, starts, axis=1, dtype=np.int32)
+        return out
+
+    def by_kind(mask: np.ndarray) -> np.ndarray:
+        return count(mask, lay.cell_starts, lay.cell_community, lay.cell_kind)
+
+    def by_community(mask: np.ndarray) -> np.ndarray:
+        return count(mask, lay.community_starts, lay.community[lay.community_starts])
+
+    kinds = {"units": by_kind(state.alive), "org": by_kind(own | (joint >= 0))}
+    kinds["work"] = kinds["org"] + by_kind(state.instructed)
+    orgs = {
+        "joint_units": by_community(joint >= 0),
+        "orgs.joint_branch": by_community(joint == np.arange(slots, dtype=joint.dtype)),
+        "orgs.general_branch": by_community(
+            own & (full > rules.branch_max_members) & (full < rules.committee_min_members)
+        ),
+        "orgs.committee": by_community(own & (full >= rules.committee_min_members)),
     }
-
-    def summarise(of_kind: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Figures from counts whose last axis is the unit kind."""
-        total = {k: v.sum(axis=-1) for k, v in of_kind.items()}
-        return {
-            "org_coverage": _coverage(total["org"], total["units"]),
-            "npe_org_coverage": _coverage(of_kind["org"][..., NPE], of_kind["units"][..., NPE]),
-            "social_org_coverage": _coverage(of_kind["org"][..., SOCIAL], of_kind["units"][..., SOCIAL]),
-            "work_coverage": _coverage(total["work"], total["units"]),
-        } | {k: v.astype(float) for k, v in total.items() if k not in ("org", "work")}
-
-    community = summarise(per_kind)
-    by_kind = {k: v.sum(axis=1) for k, v in per_kind.items()}  # (runs, kinds)
-    street = summarise(by_kind)
+    community = _summary(kinds, orgs)
+    kinds = {k: v.sum(axis=1) for k, v in kinds.items()}  # (runs, kinds)
+    street = _summary(kinds, {k: v.sum(axis=1) for k, v in orgs.items()})
     for k, name in enumerate(KINDS):
-        street[f"org_coverage.{name}"] = _coverage(by_kind["org"][:, k], by_kind["units"][:, k])
-        street[f"work_coverage.{name}"] = _coverage(by_kind["work"][:, k], by_kind["units"][:, k])
+        street[f"org_coverage.{name}"] = _coverage(kinds["org"][:, k], kinds["units"][:, k])
+        street[f"work_coverage.{name}"] = _coverage(kinds["work"][:, k], kinds["units"][:, k])
     street["instructors"] = np.full(runs, float(state.instructors))
     street["instructor_load"] = _share(street["instructed_units"], street["instructors"])
     return Figures(community, street)
+
+
+def _summary(kinds: dict[str, np.ndarray], orgs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Figures from counts of ``units``, ``org`` and ``work`` covered units by kind (last axis)
+    and the counts of joint units and organisations of :func:`figures`."""
+    units, org, work = (kinds[k].sum(axis=-1) for k in ("units", "org", "work"))
+    own = org - orgs["joint_units"]
+    figures = {
+        "org_coverage": _coverage(org, units),
+        "npe_org_coverage": _coverage(kinds["org"][..., NPE], kinds["units"][..., NPE]),
+        "social_org_coverage": _coverage(kinds["org"][..., SOCIAL], kinds["units"][..., SOCIAL]),
+        "work_coverage": _coverage(work, units),
+        "units": units,
+        "joint_units": orgs["joint_units"],
+        "instructed_units": work - org,
+        "uncovered_units": units - work,
+        "orgs.joint_branch": orgs["orgs.joint_branch"],
+        "orgs.branch": own - orgs["orgs.general_branch"] - orgs["orgs.committee"],
+        "orgs.general_branch": orgs["orgs.general_branch"],
+        "orgs.committee": orgs["orgs.committee"],
+    }
+    return {k: v.astype(float) for k, v in figures.items()}
 
 
 def trajectories(
@@ -527,23 +575,35 @@ def trajectories(
     array ``[run, year, community]`` and ``figures.street`` to ``[run, year]`` (year 0 = ledger)."""
     rng = np.random.default_rng(seed)
     sample = sample_assumptions(assumptions, runs=runs, rng=rng)
-    state = init_state(
-        ledger, runs=runs, rng=rng, rules=rules, years=years, assumptions=assumptions, levers=levers
+    start = init_state(
+        ledger, runs=1, rng=rng, rules=rules, years=years, assumptions=assumptions, levers=levers
     )
-    yearly = [figures(state, rules)]
-    steps = range(years)
+    chunk = max(1, CHUNK_CELLS // start.alive.shape[1])
+    chunks = [slice(first, min(first + chunk, runs)) for first in range(0, runs, chunk)]
+    bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        steps = tqdm(steps, desc="coverage", unit="year", delay=2)
-    for _ in steps:
-        state = step(state, levers, sample, rng, rules)
-        yearly.append(figures(state, rules))
-    stacked = Figures(
-        {k: np.stack([f.community[k] for f in yearly], axis=1) for k in yearly[0].community},
-        {k: np.stack([f.street[k] for f in yearly], axis=1) for k in yearly[0].street},
-    )
-    return stacked, np.arange(ledger.year, ledger.year + years + 1), state.layout.communities
+        bar = tqdm(total=years * len(chunks), desc="coverage", unit="year", delay=2)
+    stacked = None
+    for part in chunks:
+        state, part_sample = _repeat_runs(start, part.stop - part.start), sample.take(part)
+        for year in range(years + 1):
+            if year:
+                state = step(state, levers, part_sample, rng, rules)
+                if bar is not None:
+                    bar.update()
+            yearly = figures(state, rules)
+            if stacked is None:
+                stacked = Figures(
+                    *({k: np.empty((runs, years + 1, *v.shape[1:])) for k, v in f.items()} for f in yearly)
+                )
+            for whole, values in zip(stacked, yearly, strict=True):
+                for name, value in values.items():
+                    whole[name][part, year] = value
+    if bar is not None:
+        bar.close()
+    return stacked, np.arange(ledger.year, ledger.year + years + 1), start.layout.communities
 
 
 def simulate(
@@ -559,7 +619,7 @@ def simulate(
     progress: bool = False,
 ) -> pd.DataFrame:
     """Project coverage ``years`` ahead in ``runs`` runs: the long results table (year 0 = ledger)."""
-    stacked, calendar, communities = trajectories(
+    projection = trajectories(
         ledger,
         levers,
         assumptions=assumptions,
@@ -569,11 +629,18 @@ def simulate(
         rules=rules,
         progress=progress,
     )
+    return table(*projection, scenario=scenario)
+
+
+def table(
+    stacked: Figures, years: np.ndarray, communities: Sequence[str], *, scenario: str = ""
+) -> pd.DataFrame:
+    """The long results table of a :func:`trajectories` result (street figures as ``"*"``)."""
     street = {k: v[:, :, None] for k, v in stacked.street.items()}
     return pd.concat(
         [
-            results.long_table(stacked.community, years=calendar, communities=communities, scenario=scenario),
-            results.long_table(street, years=calendar, communities=[STREET], scenario=scenario),
+            results.long_table(stacked.community, years=years, communities=communities, scenario=scenario),
+            results.long_table(street, years=years, communities=[STREET], scenario=scenario),
         ],
         ignore_index=True,
     )
@@ -587,7 +654,8 @@ def target_reached(table: pd.DataFrame, *, level: float, indicator: str = "npe_o
 
 def _share(part: np.ndarray, whole: np.ndarray, empty: float = np.nan) -> np.ndarray:
     """``part / whole``, and ``empty`` where ``whole`` is 0."""
-    return np.divide(part, whole, out=np.full(np.shape(part), empty), where=np.asarray(whole) > 0)
+    shape = np.broadcast_shapes(np.shape(part), np.shape(whole))
+    return np.divide(part, whole, out=np.full(shape, empty), where=np.asarray(whole) > 0)
 
 
 def _coverage(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
@@ -600,7 +668,7 @@ def _bounds(value: Range) -> tuple[float, float]:
 
 
 def _spare_slots(stock: np.ndarray, arrival: float, closure: float, years: int) -> np.ndarray:
-    """Spare slots per block: the most units open at once (mean at the highest arrival and lowest
+    """Spare slots per (community, kind): the most units open at once (mean at the highest arrival and lowest
     closure rate, plus three Poisson standard deviations), less the stock."""
     if closure > 0:
         ratio = arrival / closure

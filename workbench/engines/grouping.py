@@ -13,9 +13,11 @@ branch must be made of pairwise neighbours.
 The best grouping covers the most units, then uses the fewest joint branches, then mixes the
 fewest trades (a group's *mismatch* is its number of distinct trades minus one; an unknown trade
 matches nothing). It is found as a set-packing integer programme over every feasible group,
-solved by HiGHS (:func:`scipy.optimize.milp`) with a zero optimality gap, one programme per
-connected component of the neighbour graph, at most ``PIECE_SECONDS`` each (a piece not proven
-optimal by then keeps the solver's best and makes the result inexact). A component larger than
+solved exactly one connected component of the neighbour graph at a time: a component of at most
+``SEARCH_LIMIT`` units by exhaustive search with memory (the size of a community's candidates),
+a larger one by HiGHS (:func:`scipy.optimize.milp`) with a zero optimality gap, at most
+``PIECE_SECONDS`` each (a piece not proven optimal by then keeps the solver's best and makes the
+result inexact). A component larger than
 ``exact_limit`` units (a city's built-up area is one component) is cut into pieces — one per
 community, in chunks of at most ``exact_limit`` units of sorted trade — solved exactly, and the
 units left over are then grouped across communities in a second pass. That result is no longer
@@ -25,6 +27,7 @@ group could hold) and the gap to it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -42,6 +45,8 @@ EXACT_LIMIT = 24
 """Largest component (units) solved as one exact block."""
 PIECE_SECONDS = 0.25
 """Solver time allowed per piece."""
+SEARCH_LIMIT = 14
+"""Largest piece (units) solved by exhaustive search rather than by the solver."""
 
 
 @dataclass(frozen=True)
@@ -249,14 +254,14 @@ def _solve(pieces, near, members, trades, rules: Rules, seconds: float) -> tuple
 
 
 def _solve_piece(piece, near, members, trades, rules: Rules, seconds: float) -> tuple[list, bool]:
-    """The best groups of one piece: a set-packing programme over its feasible groups."""
+    """The best groups of one piece: by :func:`_search_piece` up to ``SEARCH_LIMIT`` units, else a
+    set-packing programme over its feasible groups."""
+    if len(piece) <= SEARCH_LIMIT:
+        return _search_piece(piece, near, members, trades, rules), True
     columns = list(_feasible_groups(piece, near, members, rules))
     if len(columns) <= 1:
         return columns, True
-    n_max = len(piece)
-    w_groups = (rules.joint_branch_max_units - 1) * n_max + 1
-    w_units = (w_groups + rules.joint_branch_max_units) * n_max + 1
-    value = np.array([w_units * len(g) - w_groups - mismatch(trades[i] for i in g) for g in columns], float)
+    value = np.array(_values(columns, trades, len(piece), rules), float)
     rows = np.concatenate([np.asarray(g) for g in columns])
     cols = np.repeat(np.arange(len(columns)), [len(g) for g in columns])
     units_used = np.unique(rows)
@@ -275,6 +280,42 @@ def _solve_piece(piece, near, members, trades, rules: Rules, seconds: float) -> 
         return [], False
     picked = np.flatnonzero(result.x[: len(columns)] > 0.5)
     return [columns[k] for k in picked], result.status == 0
+
+
+def _values(groups: list[tuple[int, ...]], trades, n: int, rules: Rules) -> list[int]:
+    """Each group's worth in a piece of ``n`` units: one more unit covered outweighs any number of
+    groups, one group fewer outweighs any mismatch."""
+    w_groups = (rules.joint_branch_max_units - 1) * n + 1
+    w_units = (w_groups + rules.joint_branch_max_units) * n + 1
+    return [w_units * len(g) - w_groups - mismatch(trades[i] for i in g) for g in groups]
+
+
+def _search_piece(piece, near, members, trades, rules: Rules) -> list[tuple[int, ...]]:
+    """The best groups of a small piece by exhaustive search with memory: the piece's first free
+    unit is either left out or in one of its feasible groups, and the rest is solved the same way.
+    Far faster than the solver's set-up and branching on pieces of a community's size."""
+    piece = sorted(piece)
+    bit = {unit: 1 << k for k, unit in enumerate(piece)}
+    options: dict[int, list] = {unit: [] for unit in piece}
+    groups = list(_feasible_groups(piece, near, members, rules))  # each starts with its first unit
+    for group, value in zip(groups, _values(groups, trades, len(piece), rules), strict=True):
+        options[group[0]].append((sum(bit[i] for i in group), value, group))
+
+    @functools.cache
+    def best(free: int) -> tuple[int, tuple]:
+        """The value and the groups of the best packing of the ``free`` units."""
+        if not free:
+            return 0, ()
+        first = piece[(free & -free).bit_length() - 1]
+        out = best(free & ~bit[first])
+        for mask, value, group in options[first]:
+            if mask & free == mask:
+                rest, chosen = best(free & ~mask)
+                if rest + value > out[0]:
+                    out = (rest + value, (*chosen, group))
+        return out
+
+    return list(best(sum(bit.values()))[1])
 
 
 def _upper_bound(near: list[set[int]], members: np.ndarray, rules: Rules) -> int:
