@@ -13,8 +13,9 @@ import importlib
 
 from . import paths
 from ._errors import LedgerError, PlanningError, Problem, RubricError, ScenarioError, StoreError
+from .compare import compare  # eager, like scorecard: each function shadows its module's name here
 from .ledger import Ledger
-from .scorecard import scorecard  # eager: the function shadows its module's name in this namespace
+from .scorecard import scorecard
 from .settings import RULES, Rules
 
 __version__ = "0.1.0"
@@ -36,7 +37,7 @@ _LAZY = {
     "load_catalogue": "costs",
     "load_scenario": "scenario",
     "run": "runner",
-    "compare": "compare",
+    "sweep": "sweep",
 }
 
 
@@ -59,6 +60,7 @@ __all__ = [
     "ScenarioError",
     "StoreError",
     "paths",
+    "compare",
     "scorecard",
     *_LAZY,
 ]

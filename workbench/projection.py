@@ -38,6 +38,10 @@ from .settings import RULES, Rules
 COVERAGE_FIGURES = ("org_coverage", "npe_org_coverage", "social_org_coverage", "work_coverage")
 TRAINING_ITEM = "reserve_training"
 INSTRUCTOR_ITEM = "instructor_stipend"
+PLAN_GAP = 0.01  # relative gap at which the plan's MILP stops (its objective then is within 1%)
+PLAN_TIME_LIMIT = 20.0  # seconds per solver stage, a safety net only (the plan reports hitting it)
+PLAN_CACHE_SIZE = 32
+_plans: dict[tuple, Plan] = {}
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,20 @@ class Plan0:
 
 
 def allocation_plan(ledger: Ledger, scenario: Scenario, rubric: Rubric, *, rules: Rules = RULES) -> Plan:
-    """The scenario's spending plan over its horizon."""
+    """The scenario's spending plan over its horizon, solved to a relative gap of ``PLAN_GAP``.
+
+    The plan depends only on the ledger, the rubric, the allocation levers, the horizon and the
+    rules, so it is remembered (per process) and a scenario that changes other levers reuses it.
+    """
+    key = (ledger.fingerprint(), repr(rubric), scenario.allocation, scenario.horizon, rules)
+    if key not in _plans:
+        if len(_plans) >= PLAN_CACHE_SIZE:
+            del _plans[next(iter(_plans))]
+        _plans[key] = _solve_plan(ledger, scenario, rubric, rules=rules)
+    return _plans[key]
+
+
+def _solve_plan(ledger: Ledger, scenario: Scenario, rubric: Rubric, *, rules: Rules) -> Plan:
     levers = scenario.allocation
     grants = [{"id": "higher", "amount": levers.grant}] if levers.grant > 0 else []
     funds = make_funds(
@@ -70,6 +87,8 @@ def allocation_plan(ledger: Ledger, scenario: Scenario, rubric: Rubric, *, rules
         funds,
         years=scenario.horizon,
         objective=levers.objective,
+        mip_rel_gap=PLAN_GAP,
+        time_limit=PLAN_TIME_LIMIT,
         rules=rules,
     )
 
@@ -107,14 +126,15 @@ def prepare(ledger: Ledger, scenario: Scenario, plan: Plan, *, rules: Rules = RU
 def project_runs(
     ledger: Ledger, scenario: Scenario, plan0: Plan0, *, runs: int, seed: int, rules: Rules = RULES
 ) -> dict[str, np.ndarray]:
-    """One chunk of ``runs`` runs: figure → array[run, year, community] (communities of ``plan0``)."""
+    """One chunk of ``runs`` runs: figure → array[run, year, community] (communities of ``plan0``).
+
+    Figures no engine moves are read-only views of ``plan0.base`` repeated over runs (stride 0 on
+    the run axis), so they take no memory; :func:`varying` keeps only the others."""
     coverage_seed, succession_seed = (
         int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(2)
     )
     horizon = len(plan0.years) - 1
-    cube = {
-        name: np.broadcast_to(values, (runs, *values.shape)).copy() for name, values in plan0.base.items()
-    }
+    cube = {name: np.broadcast_to(values, (runs, *values.shape)) for name, values in plan0.base.items()}
     cov, cov_years, cov_communities = coverage.trajectories(
         ledger,
         plan0.coverage_levers,
@@ -138,6 +158,11 @@ def project_runs(
     if not len(cov_years) == len(suc_years) == len(plan0.years):
         raise ValueError("the engines projected different numbers of years")
     return cube
+
+
+def varying(cube: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The figures of ``cube`` that differ between runs (not views repeated over runs)."""
+    return {name: values for name, values in cube.items() if values.strides[0] != 0}
 
 
 def _overlay(cube: dict, figures: dict[str, np.ndarray], order: np.ndarray, communities: np.ndarray) -> None:

@@ -20,7 +20,7 @@ from . import parallel, results
 from .engines.allocation import Plan
 from .ledger import Ledger
 from .ledger_io import read_ledger
-from .projection import allocation_plan, prepare, project_runs
+from .projection import allocation_plan, prepare, project_runs, varying
 from .rubric import Rubric, load_rubric
 from .scenario import Scenario, load_scenario
 from .scorecard import score_figures
@@ -30,7 +30,8 @@ from .store import ScenarioStore, StoredRun, code_version
 
 @dataclass(frozen=True)
 class ScenarioResult:
-    """A scenario's projection. ``figures``: figure → array[run, year, community]."""
+    """A scenario's projection. ``figures``: figure → array[run, year, community] (read-only views
+    for the figures no engine moves)."""
 
     scenario: Scenario
     rubric: Rubric
@@ -152,7 +153,7 @@ def run(
     plan = allocation_plan(ledger, scenario, rubric, rules=rules)
     plan0 = prepare(ledger, scenario, plan, rules=rules)
     items = parallel.chunks(runs, seed)
-    if executor == "auto" and runs * len(ledger.members) < 2_000_000:
+    if executor == "auto" and runs * len(ledger.members) < parallel.SERIAL_BELOW:
         executor = "serial"  # small jobs finish before process start-up would
     parts = parallel.map_chunks(
         _chunk,
@@ -162,7 +163,11 @@ def run(
         progress=progress,
         description=scenario.name,
     )
-    figures = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    shape = (runs, len(plan0.years), len(plan0.communities))
+    figures = {
+        name: np.concatenate([p[name] for p in parts]) if name in parts[0] else np.broadcast_to(base, shape)
+        for name, base in plan0.base.items()
+    }
     names = pd.Series(ledger.communities["name"].to_numpy(), index=ledger.communities["id"].to_numpy())
     return ScenarioResult(
         scenario,
@@ -172,15 +177,16 @@ def run(
         names,
         figures,
         plan,
-        _provenance(ledger, scenario, runs, seed),
+        _provenance(ledger, scenario, runs, seed, plan),
     )
 
 
 def _chunk(ledger, scenario, plan0, rules, chunk: parallel.Chunk) -> dict[str, np.ndarray]:
-    return project_runs(ledger, scenario, plan0, runs=chunk.runs, seed=chunk.seed, rules=rules)
+    """The figures of one chunk that vary between runs (the rest is ``plan0.base``, not shipped)."""
+    return varying(project_runs(ledger, scenario, plan0, runs=chunk.runs, seed=chunk.seed, rules=rules))
 
 
-def _provenance(ledger: Ledger, scenario: Scenario, runs: int, seed: int) -> dict:
+def _provenance(ledger: Ledger, scenario: Scenario, runs: int, seed: int, plan: Plan) -> dict:
     return {
         "ledger": ledger.fingerprint(),
         "rubric": scenario.rubric,
@@ -189,4 +195,6 @@ def _provenance(ledger: Ledger, scenario: Scenario, runs: int, seed: int) -> dic
         "runs": runs,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "who": getpass.getuser(),
+        "plan_status": plan.status,  # "optimal" (to the plan's gap) or "time_limit"
+        "plan_gap": plan.gap,
     }

@@ -273,11 +273,13 @@ def _value(default: object, value: object, where: str) -> object:
         mapping = _mapping(value, where)
         _known(mapping, tuple(default), where)
         return {**default, **{k: _value(default[k], v, f"{where}.{k}") for k, v in mapping.items()}}
-    if isinstance(default, tuple) or (isinstance(value, list) and default is not None):
+    if isinstance(default, tuple) or (isinstance(value, list | tuple) and default is not None):
         if isinstance(value, (int, float)):
             return float(value)
         if not (
-            isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value)
+            isinstance(value, list | tuple)
+            and len(value) == 2
+            and all(isinstance(v, (int, float)) for v in value)
         ):
             raise ScenarioError(f"{where}: expected a number or a range [low, high], got {value!r}")
         low, high = (float(v) for v in value)
