@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from browser_support import artifact, browser, open_page
 
-from workbench import paths
+from workbench import paths, projection
 from workbench.runner import run
 from workbench.scenario import load_scenario
 from workbench.serve import served
@@ -29,8 +29,9 @@ CELLS = [("C01", "organisation"), ("C02", "team"), ("C03", "venue"), ("C06", "al
 
 def test_a_what_if_equals_a_full_run_and_solves_each_plan_once(monkeypatch):
     solved = []
-    solve = scenarios.allocation_plan
-    monkeypatch.setattr(scenarios, "allocation_plan", lambda *a, **k: solved.append(1) or solve(*a, **k))
+    solve = projection._solve_plan
+    projection._plans.clear()
+    monkeypatch.setattr(projection, "_solve_plan", lambda *a, **k: solved.append(1) or solve(*a, **k))
     base = load_scenario("remedies")
     what_if = WhatIf(base, runs=12, seed=4)
     changed = what_if.run(name="remedies", **{"succession.recruitment_drive": 15})
@@ -49,7 +50,7 @@ def test_an_empty_store_offers_to_run_the_shipped_scenarios(monkeypatch, tmp_pat
     assert dashboard.populate.layout.display == "" and dashboard.whatif.layout.display == "none"
     assert "empty.sqlite" in dashboard.message.value and dashboard.matrix.value == ""
     monkeypatch.setattr(scenarios, "builtin_scenarios", lambda: ("as_is",))
-    monkeypatch.setattr(scenarios, "run", lambda name, **options: run(name, runs=8, **options))
+    monkeypatch.setattr(scenarios, "run", lambda name, **options: run(name, **{**options, "runs": 8}))
     dashboard.populate.click()
     assert dashboard.store.names() == ["as_is"] and dashboard.focus == "as_is"
     assert dashboard.populate.layout.display == "none" and "data-scenario='as_is'" in dashboard.matrix.value

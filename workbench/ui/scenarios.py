@@ -19,20 +19,18 @@ from functools import cache
 from pathlib import Path
 
 import ipywidgets as widgets
-import numpy as np
-import pandas as pd
 import traitlets
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
-from .. import parallel, plots
+from .. import plots
 from ..compare import ALL, Comparison, ScenarioSummary, compare, have_label, summarise, when_text
 from ..costs import SOURCE_KINDS
 from ..engines.allocation import Plan
 from ..i18n import t
 from ..ledger import Ledger
 from ..ledger_io import read_ledger
-from ..projection import allocation_plan, prepare, project_runs
+from ..projection import allocation_plan
 from ..rubric import load_rubric
 from ..runner import ScenarioResult, run
 from ..scenario import SAMPLE, Scenario, builtin_scenarios, load_scenario, scenario_from_dict
@@ -58,26 +56,20 @@ def _ledger(path: Path) -> Ledger:
 
 class WhatIf:
     """Quick re-runs of ``scenario`` with changed levers (``with_changes`` keys), ``runs`` runs from
-    ``seed``: the ledger and rubric are read once and each allocation plan is solved once (the plan
-    depends only on the allocation levers), so a change of any other lever costs one projection.
-    A result equals :func:`workbench.runner.run`'s with the same levers, runs and seed."""
+    ``seed``: the ledger is read once, and each allocation plan is solved once per process (see
+    :func:`workbench.projection.allocation_plan`), so a change of any other lever costs one
+    projection. A result equals :func:`workbench.runner.run`'s with the same levers, runs and seed."""
 
     def __init__(self, scenario: Scenario, *, runs: int = WHATIF_RUNS, seed: int = 0, rules: Rules = RULES):
         self.scenario, self.runs, self.seed, self.rules = scenario, runs, seed, rules
         self.ledger = _ledger(scenario.ledger_path())
-        self.rubric = load_rubric(scenario.rubric, rules=rules)
-        self.names = pd.Series(
-            self.ledger.communities["name"].to_numpy(), index=self.ledger.communities["id"].to_numpy()
-        )
-        self._plans: dict[tuple, Plan] = {}
         self._baseline: ScenarioResult | None = None
 
     def plan(self, scenario: Scenario) -> Plan:
         """The allocation plan of ``scenario`` (solved once per allocation levers and horizon)."""
-        key = (scenario.allocation, scenario.horizon)
-        if key not in self._plans:
-            self._plans[key] = allocation_plan(self.ledger, scenario, self.rubric, rules=self.rules)
-        return self._plans[key]
+        return allocation_plan(
+            self.ledger, scenario, load_rubric(scenario.rubric, rules=self.rules), rules=self.rules
+        )
 
     def baseline(self) -> ScenarioResult:
         """The scenario itself, with the same runs and seed (so a what-if differs by its levers only)."""
@@ -91,17 +83,14 @@ class WhatIf:
         """The scenario with ``changes``, projected; named ``name`` (and ``title``) for comparing."""
         scenario = self.scenario.with_changes(**changes)
         scenario = scenario.with_changes(name=name, title=dict(title or scenario.title))
-        plan = self.plan(scenario)
-        plan0 = prepare(self.ledger, scenario, plan, rules=self.rules)
-        parts = [
-            project_runs(self.ledger, scenario, plan0, runs=chunk.runs, seed=chunk.seed, rules=self.rules)
-            for chunk in parallel.chunks(self.runs, self.seed)  # as :func:`workbench.runner.run` does
-        ]
-        figures = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
-        provenance = {"ledger": self.ledger.fingerprint(), "rubric": scenario.rubric}
-        provenance |= {"seed": self.seed, "runs": self.runs}
-        return ScenarioResult(
-            scenario, self.rubric, plan0.years, plan0.communities, self.names, figures, plan, provenance
+        return run(
+            scenario,
+            ledger=self.ledger,
+            runs=self.runs,
+            seed=self.seed,
+            executor="serial",
+            progress=False,
+            rules=self.rules,
         )
 
 
