@@ -15,6 +15,7 @@ from workbench.anonymise import PEOPLE
 from workbench.i18n import t
 from workbench.ledger_io import read_ledger
 from workbench.privacy import SMALL_GROUP_THRESHOLD, small_groups, suppress_small
+from workbench.rubric import load_rubric
 from workbench.serve import served
 
 
@@ -133,7 +134,7 @@ def test_the_dashboard_shows_no_name_or_id_in_any_state(tmp_path, people):
                 page.wait_for_selector(f".wb-gaps ul[data-community='{community}']", timeout=30_000)
                 states[f"{language} {name}"] = page.content()
         gaps = page.inner_text(".wb-gaps")
-        page.select_option(".wb-rubric select", label="modern")
+        page.select_option(".wb-rubric select", label=load_rubric("modern").title[language])
         page.wait_for_function(
             "before => document.querySelector('.wb-gaps').innerText !== before", arg=gaps, timeout=30_000
         )

@@ -32,3 +32,13 @@ def test_switching_rubric_language_and_community_redraws():
     other = ledger.communities["id"].iloc[-1]
     board.community = other
     assert f"data-community='{other}'" in board.gaps.value
+
+
+def test_switching_language_keeps_the_chosen_rubric():
+    board = OverviewDashboard.for_sample()
+    for lang in ("en", "zh", "en"):
+        board.lang = lang
+        assert board.rubric_name == "seed_2003" and board.card.rubric.name == "seed_2003"
+    board.rubric_name = "modern"
+    board.lang = "zh"
+    assert board.card.rubric.name == "modern" and board.rubric_picker.value == "modern"

@@ -9,6 +9,17 @@ from collections.abc import Iterable, Sequence
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+STYLE = """<style>
+.wb-cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 8px 0 16px; }
+.wb-card { flex: 1 1 150px; border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 14px; background: #fafbfc; }
+.wb-card-label { font-size: 14px; color: #57606a; }
+.wb-card-value { font-size: 30px; font-weight: 700; color: #b42318; line-height: 1.3; }
+.wb-error { color: #b42318; font-weight: 600; }
+.wb-gaps li, .wb-problems td { font-size: 15px; line-height: 1.6; }
+.wb-problems { border-collapse: collapse; } .wb-problems td, .wb-problems th { border: 1px solid #d0d7de; padding: 2px 8px; }
+</style>"""
+"""The dashboards' look: headline cards in a row with large numbers, readable lists and tables."""
+
 
 def figure_image(figure: Figure, *, dpi: int = 110) -> bytes:
     """The figure as PNG bytes (for ``widgets.Image``); the figure is closed."""

@@ -21,7 +21,7 @@ from ..ledger_io import load_ledger
 from ..rubric import builtin_rubrics, load_rubric
 from ..scorecard import Scorecard, scorecard
 from ..uploads import store_upload
-from .common import figure_image, html_table, text_block
+from .common import STYLE, figure_image, html_table, text_block
 
 LANGUAGES = (("中文", "zh"), ("English", "en"))
 
@@ -39,7 +39,9 @@ class OverviewDashboard(widgets.VBox):
         self.ledger, self.source = ledger, source
         self.title = widgets.HTML().add_class("wb-title")
         self.language = widgets.ToggleButtons(options=LANGUAGES, value=lang).add_class("wb-language")
-        self.rubric_picker = widgets.Dropdown(options=builtin_rubrics(), value=rubric).add_class("wb-rubric")
+        self.rubric_picker = widgets.Dropdown(options=_rubric_options(lang), value=rubric).add_class(
+            "wb-rubric"
+        )
         self.upload = widgets.FileUpload(accept=".xlsx,.csv", multiple=True).add_class("wb-upload")
         self.message = widgets.HTML().add_class("wb-message")
         self.headline = widgets.HTML().add_class("wb-headline")
@@ -48,6 +50,7 @@ class OverviewDashboard(widgets.VBox):
         self.radar = widgets.Image(format="png").add_class("wb-radar")
         self.gaps = widgets.HTML().add_class("wb-gaps")
         self.children = [
+            widgets.HTML(STYLE),
             self.title,
             widgets.HBox([self.language, self.rubric_picker, self.upload]),
             self.message,
@@ -113,6 +116,12 @@ class OverviewDashboard(widgets.VBox):
 
     def _refresh(self) -> None:
         lang = self.lang
+        self.upload.description = t("dashboard.upload", lang)
+        if list(self.rubric_picker.options) != (options := _rubric_options(lang)):
+            current = self.rubric_name  # new options reset the picker to the first one
+            with self.hold_trait_notifications():
+                self.rubric_picker.options = options
+                self.rubric_picker.value = self.rubric_name = current
         self.card: Scorecard = scorecard(self.ledger, load_rubric(self.rubric_name), lang=lang)
         summary = self.card.summary()
         self.title.value = (
@@ -147,6 +156,11 @@ class OverviewDashboard(widgets.VBox):
         )
 
 
+def _rubric_options(lang: str) -> list[tuple[str, str]]:
+    """(title in ``lang``, name) of each built-in rubric, for the picker."""
+    return [(load_rubric(name).title.get(lang, name), name) for name in builtin_rubrics()]
+
+
 def problems_table(problems, lang: str) -> str:
     """The errors among ``problems`` as an HTML table (sheet, row, column, value, problem)."""
     columns = [t(f"dashboard.problem.{c}", lang) for c in ("sheet", "row", "column", "value", "message")]
@@ -171,7 +185,7 @@ def _headline_html(figures: Headlines, lang: str) -> str:
     ]
     cells += [
         (
-            f"{t(f'have.{have}', lang)} {t('dashboard.have_rate', lang)}",
+            t("dashboard.have_rate", lang, have=t(f"have.{have}", lang)),
             f"{met} / {figures.communities}",
             f"have-{have}",
             met,
