@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.test_allocation_bruteforce import _indicator, _ledger
 from workbench import PlanningError
@@ -244,3 +246,28 @@ def test_allocate_command_writes_a_workbook_and_refuses_to_overwrite(tmp_path, c
     assert (
         cli(["allocate", str(source), "--budget", "8000", "--years", "2", "--out", str(out), "--force"]) == 0
     )
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(budget=st.integers(0, 30_000), years=st.integers(1, 4), carry=st.booleans())
+def test_greedy_stays_within_means_and_never_beats_the_exact_optimum(ledger, budget, years, carry):
+    prob = setup(ledger, funds=make_funds(ledger, budget=budget, years=years, carry_over=carry))
+    greedy = baseline(prob, "greedy")
+    check_plan(prob, greedy.table)
+    exact = solve(prob, tie_breaks=False)
+    if exact.method == "milp" and exact.status == "optimal":  # the default gap: the exact optimum
+        assert greedy.objective_value <= exact.objective_value
+
+
+def test_a_solve_cut_short_falls_back_to_the_greedy_plan(ledger):
+    prob = setup(ledger, funds=8000)
+    plan = solve(prob, time_limit=1e-9)
+    check_plan(prob, plan.table)
+    assert (plan.status, plan.method) == ("heuristic", "greedy")
+    assert len(plan.table) and plan.objective_value > solve(setup(ledger, funds=0.0)).objective_value
+    best = solve(prob)
+    # the gap is measured against the relaxation's bound, so it covers the distance to the optimum
+    assert np.isfinite(plan.gap)
+    assert plan.gap >= (best.objective_value - plan.objective_value) / plan.objective_value - 1e-9
+    with pytest.raises(PlanningError, match="time_limit"):  # the greedy plan ignores an equity floor
+        solve(prob, time_limit=1e-9, equity_floor=100.0)

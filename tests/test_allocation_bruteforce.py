@@ -1,6 +1,7 @@
 """The programme's optimum equals brute-force enumeration of every purchase schedule on small random
 instances (2 communities × 3 items × 2 years), each scored by plain arithmetic written here from
-the ledger's inputs: indicators met in every plan year, summed with equal weights."""
+the ledger's inputs: indicators met in every plan year, summed with equal weights. The baselines
+stay within their means and never beat that optimum."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from workbench.costs import catalogue_from_dict, make_funds
 from workbench.engines.allocation import check_plan, solve
 from workbench.engines.allocation_model import problem
+from workbench.engines.baselines import METHODS, baseline
 from workbench.ledger import Ledger
 from workbench.rubric import Indicator, Rubric
 
@@ -149,17 +151,32 @@ def _fund(items, funds, starts):
     return into
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_optimum_equals_brute_force(instance):
+def _problem(instance):
     catalogue, rubric, budget, carry, space = instance
     other = [0.0, 0.0]
     ledger = _ledger(space, other)
     funds = make_funds(ledger, budget=budget, years=2, carry_over=carry)
     street, tied = funds.sources
     funds = replace(funds, sources=(street, replace(tied, carry_over=False)))
-    prob = problem(ledger, rubric, catalogue, funds)
+    return catalogue, rubric, funds, space, other, problem(ledger, rubric, catalogue, funds)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_optimum_equals_brute_force(instance):
+    catalogue, rubric, funds, space, other, prob = _problem(instance)
     plan = solve(prob)
     check_plan(prob, plan.table)
     assert plan.status == "optimal"
     assert plan.objective_value == _brute_force(catalogue, rubric, funds, space, other)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_baselines_stay_within_means_and_never_beat_brute_force(instance):
+    catalogue, rubric, funds, space, other, prob = _problem(instance)
+    best = _brute_force(catalogue, rubric, funds, space, other)
+    for method in METHODS:
+        plan = baseline(prob, method)
+        check_plan(prob, plan.table)
+        assert plan.objective_value <= best, method

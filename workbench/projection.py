@@ -40,6 +40,7 @@ TRAINING_ITEM = "reserve_training"
 INSTRUCTOR_ITEM = "instructor_stipend"
 PLAN_GAP = 0.01  # relative gap at which the plan's MILP stops (its objective then is within 1%)
 PLAN_TIME_LIMIT = 20.0  # seconds per solver stage, a safety net only (the plan reports hitting it)
+PLAN_THRIFT_SIZE = 2_000  # community-years above which the plan skips the thrift stage
 PLAN_CACHE_SIZE = 32
 _plans: dict[tuple, Plan] = {}
 
@@ -57,6 +58,11 @@ class Plan0:
 
 def allocation_plan(ledger: Ledger, scenario: Scenario, rubric: Rubric, *, rules: Rules = RULES) -> Plan:
     """The scenario's spending plan over its horizon, solved to a relative gap of ``PLAN_GAP``.
+
+    Above ``PLAN_THRIFT_SIZE`` community-years the thrift stage (the least money for the same
+    indicators) is skipped; a solve cut short by ``PLAN_TIME_LIMIT`` keeps the greedy plan when
+    it is better (``plan.status`` "heuristic", ``plan.gap`` against the solver's bound), so the
+    plan never buys nothing while a better plan is known.
 
     The plan depends only on the ledger, the rubric, the allocation levers, the horizon and the
     rules, so it is remembered (per process) and a scenario that changes other levers reuses it.
@@ -89,6 +95,7 @@ def _solve_plan(ledger: Ledger, scenario: Scenario, rubric: Rubric, *, rules: Ru
         objective=levers.objective,
         mip_rel_gap=PLAN_GAP,
         time_limit=PLAN_TIME_LIMIT,
+        tie_breaks=len(ledger.communities) * scenario.horizon <= PLAN_THRIFT_SIZE,
         rules=rules,
     )
 

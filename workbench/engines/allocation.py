@@ -13,7 +13,10 @@ a purchase made earlier counts for more years and money is not saved up for the 
 
 A second aim is met exactly after the first (the first is held at its best value). Then, among the
 plans meeting the same indicators in the same years, the one that spends least is kept, street
-money counting twice as much as tied money. :func:`least_budget`
+money counting twice as much as tied money. When a stage stops at its time limit short of the
+greedy baseline's plan (:mod:`~workbench.engines.baselines`, about a second at city scale), the
+greedy plan is returned with its gap to the solver's bound, so a plan never buys nothing while a
+better one is known. :func:`least_budget`
 inverts the question: the least street money for every community to meet all the haves money can
 buy by a year, its split by year, and which indicators money cannot buy. Every plan, optimal or
 baseline, is scored by :func:`~workbench.engines.allocation_model.evaluate`, not by the solver.
@@ -78,7 +81,9 @@ class Plan:
     every year it is paid for; a purchase two sources share appears once per source with its share
     of the quantity. ``figures_by_year``: figures after each year (index year, community; the first
     year is the ledger year). ``scores``: :func:`workbench.scorecard.score_figures` of those.
-    ``status``: "optimal", "time_limit" (best found, see ``gap``) or "heuristic" (a baseline).
+    ``status``: "optimal", "time_limit" (best found, see ``gap``) or "heuristic" (a baseline, or
+    the greedy plan a solve kept because the solver stopped short of it; ``gap`` then against the
+    solver's bound, or the linear relaxation's when the solver had none).
     ``objective_value``: the objective summed over the plan years (rubric-weighted indicators met
     for "score" and "lexicographic", communities meeting every have for "all_met").
     ``indicators_met`` and ``weighted_met``: community × indicator tests passed in the last plan
@@ -236,13 +241,15 @@ def _maximise(
     time_limit: float,
     mip_rel_gap: float | None,
     tie_breaks: bool = True,
-) -> tuple[np.ndarray, str, float]:
+) -> tuple[np.ndarray | None, str, float, float]:
     """Maximise each goal in turn, holding the ones before at their best value; then (with
     ``tie_breaks``) spend as little as meets the same indicators in the same years; the solution,
-    the status ("optimal", or "time_limit" when a stage stopped early) and the last stage's gap.
+    the status ("optimal", or "time_limit" when a stage stopped early), the last stage's gap and
+    the solver's upper bound on the first goal. The solution is None when the first stage found
+    no plan within ``time_limit``; a later stage that finds none keeps the plan before it.
     Raises PlanningError when no plan exists."""
     lb, ub, integrality, matrix, row_lb, row_ub = model.builder.arrays()
-    status, gap, x, previous = "optimal", 0.0, None, None
+    status, gap, x, previous, bound = "optimal", 0.0, None, None, float("nan")
     for goal, default_gap in aims:
         if previous is not None:  # hold the previous goal at its value
             value = float(previous @ x)
@@ -251,13 +258,18 @@ def _maximise(
             row_ub = np.append(row_ub, np.inf)
         gap_wanted = default_gap if mip_rel_gap is None else mip_rel_gap
         result = _milp(goal, lb, ub, integrality, matrix, row_lb, row_ub, time_limit, gap_wanted)
+        if previous is None:
+            bound = -float(result.get("mip_dual_bound") or -np.inf)
         if result.x is None:
             if result.status == 2:
                 raise PlanningError(
                     "no plan meets every constraint: the equity floor (or the indicators required) needs "
                     "more money than the sources hold; lower the floor or add funds"
                 )
-            raise PlanningError(f"the solver found no plan ({result.message}); allow more time_limit")
+            if x is None:
+                return None, "time_limit", float("nan"), bound
+            status = "time_limit"
+            break
         status = status if result.status == 0 else "time_limit"
         gap = float(getattr(result, "mip_gap", np.nan) or 0.0)
         x, previous = result.x, goal
@@ -273,7 +285,7 @@ def _maximise(
     whole = integrality.astype(bool)
     fixed = np.where(whole, np.rint(x), lb), np.where(whole, np.rint(x), ub)
     polished = _milp(thrift, *fixed, np.zeros_like(integrality), matrix, row_lb, row_ub, time_limit, 0.0)
-    return (x if polished.x is None else polished.x), status, gap
+    return (x if polished.x is None else polished.x), status, gap, bound
 
 
 def _milp(goal, lb, ub, integrality, matrix, row_lb, row_ub, time_limit: float, gap: float):
@@ -354,7 +366,8 @@ def optimise(
     solver stage stops at ``time_limit`` seconds or a relative gap of ``mip_rel_gap`` (default:
     small enough that the objective is exact when weights are whole multiples of the smallest); the
     plan reports ``status`` and ``gap``. ``tie_breaks=False`` skips the thrift stage (faster at city
-    scale; the plan may then buy what gains nothing).
+    scale; the plan may then buy what gains nothing). Without an equity floor, the greedy plan is
+    returned instead (status "heuristic") when it meets more than the solver found in time.
     Raises PlanningError when no plan satisfies the constraints.
     """
     prob = setup(ledger, rubric, catalogue, funds, years=years, rules=rules)
@@ -376,17 +389,54 @@ def solve(
     """:func:`optimise` on a prepared :class:`~workbench.engines.allocation_model.Problem`."""
     if not equity_floor >= 0:
         raise PlanningError(f"equity_floor must be ≥ 0 yuan, got {equity_floor!r}")
+    from .baselines import baseline  # the baselines score their plans with this module's make_plan
+
     started = time.perf_counter()
     model = build(prob, equity_floor=equity_floor)
     aims = _aims(model, objective)
-    x, status, gap = _maximise(
+    x, status, gap, bound = _maximise(
         model, aims, time_limit=time_limit, mip_rel_gap=mip_rel_gap, tie_breaks=tie_breaks
     )
-    seconds = time.perf_counter() - started
-    return make_plan(
-        prob, _table(model, x), objective=objective, method="milp", status=status, gap=gap,
-        solve_seconds=seconds,
-    )  # fmt: skip
+    if x is None and equity_floor > 0:  # the greedy plan ignores the floor: no fallback
+        _found(x)
+    plan = None if x is None else make_plan(prob, _table(model, x), objective=objective, method="milp",
+                                            status=status, gap=gap)  # fmt: skip
+    if equity_floor == 0 and (plan is None or objective != "lexicographic"):
+        # the greedy plan when the solver stopped short of it (the floor's sum is not compared)
+        table = baseline(prob, "greedy").table
+        greedy = make_plan(prob, table, objective=objective, method="greedy", status="heuristic")
+        if plan is None or greedy.objective_value > plan.objective_value + TOL:
+            if not np.isfinite(bound):  # the solver stopped before its first bound
+                bound = _lp_bound(model, aims[0][0])
+            value = _first_goal(model, greedy, objective)
+            plan = replace(greedy, gap=(bound - value) / max(abs(value), 1.0))
+    return replace(plan, solve_seconds=time.perf_counter() - started)
+
+
+def _lp_bound(model: Model, goal: np.ndarray) -> float:
+    """The most ``goal`` reaches with whole numbers relaxed (solved to the end: an upper bound)."""
+    lb, ub, integrality, matrix, row_lb, row_ub = model.builder.arrays()
+    relaxed = _milp(goal, lb, ub, np.zeros_like(integrality), matrix, row_lb, row_ub, np.inf, 0.0)
+    return float("inf") if relaxed.x is None else float(goal @ relaxed.x)
+
+
+def _found(x: np.ndarray | None) -> np.ndarray:
+    if x is None:
+        raise PlanningError("the solver found no plan within time_limit; allow more time_limit")
+    return x
+
+
+def _first_goal(model: Model, plan: Plan, objective: str) -> float:
+    """A plan's value in the first solver goal (the one the bound of :func:`_maximise` is on):
+    the score leaves out the indicators no purchase moves; "lexicographic" is not measured (NaN)."""
+    if objective == "all_met":
+        return plan.objective_value
+    if objective == "lexicographic":
+        return float("nan")
+    n_y = len(model.prob.years)
+    fixed = sum(w * (const & (met[0] < 0)).sum() for w, met, const in zip(model.prob.weights, model.met,
+                                                                          model.const, strict=True))  # fmt: skip
+    return plan.objective_value - n_y * float(fixed)
 
 
 @dataclass(frozen=True)
@@ -442,13 +492,14 @@ def least_budget(
     # 1. with more money than anything costs: which deciding indicators can be met at all?
     model = build(replace(prob, funds=funds(ample(prob))))
     reach = [model.met[k][-1][model.met[k][-1] >= 0] for k in chosen]
-    x, _, _ = _maximise(
+    x, _, _, _ = _maximise(
         model,
         [(_sum_of(model, np.concatenate(reach)), 0.0)],
         time_limit=time_limit,
         mip_rel_gap=None,
         tie_breaks=False,
     )
+    x = _found(x)
     rows, required = [], []
     for k in chosen:
         last, const = model.met[k][-1], model.const[k]
@@ -464,8 +515,8 @@ def least_budget(
     met = np.concatenate([model.met[k][-1][c] for k, c in zip(chosen, required, strict=True)])
     model.builder.terms(model.builder.rows(1, lb=float(len(met))), met, 1.0)
     aims = [(-_sum_of(model, model.budget), 1e-6), _score(model)]
-    x, status, gap = _maximise(model, aims, time_limit=time_limit, mip_rel_gap=None)
-    table = _table(model, x)
+    x, status, gap, _ = _maximise(model, aims, time_limit=time_limit, mip_rel_gap=None)
+    table = _table(model, _found(x))
     street = table[table["source"] == prob.funds.sources[0].id].groupby("year")["cost"].sum()
     amounts = np.ceil(street.reindex(prob.years, fill_value=0.0).to_numpy() - TOL) + 0.0
     plan = make_plan(

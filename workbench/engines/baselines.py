@@ -3,8 +3,11 @@
 
 - ``"equal"``: every untied source is split equally among the communities;
 - ``"households"``: split in proportion to households;
-- ``"greedy"``: one street-wide pot; each purchase is the one with the most rubric weight gained per
-  yuan (a step may be several units, e.g. the blocks of space that reach a threshold).
+- ``"greedy"``: one street-wide pot; purchases go in rounds, each community proposing its step
+  with the most rubric weight gained per yuan (a step may be several units, e.g. the blocks of
+  space that reach a threshold), bought best first while money lasts. A round is numpy work over
+  communities × items × units, so the city (1,000 communities, 10 years) plans in about a second;
+  :func:`workbench.engines.allocation.solve` falls back on it when the solver stops short.
 
 Within its share a community buys greedily by gain per yuan too, so the split baselines differ from
 the greedy one only in how money is divided. The gain of a purchase is the rubric weight it adds
@@ -38,13 +41,11 @@ _PAY_ORDER = ("cobuilding", "grant", "street")
 _TOL = 1e-9
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Pot:
     source: Source
     community: int | None  # the only community it pays for, or None for any
     inflow: np.ndarray  # (Y,) yuan paid in each year
-    reserved: np.ndarray  # (Y,) yuan already promised to running yearly items
-    balance: float = 0.0
 
 
 def baseline(prob: Problem, method: str) -> Plan:
@@ -71,12 +72,18 @@ def household_split(ledger: Ledger, rubric: Rubric | str = "seed_2003", catalogu
 def greedy(ledger: Ledger, rubric: Rubric | str = "seed_2003", catalogue: Catalogue | str = "default",
            funds: Funds | float | Sequence[float] = 0.0, *, years: int | None = None,
            rules: Rules = RULES) -> Plan:  # fmt: skip
-    """One pot; buy the step with the most rubric weight gained per yuan until nothing gains."""
+    """One pot; buy the steps with the most rubric weight gained per yuan until nothing gains."""
     return baseline(setup(ledger, rubric, catalogue, funds, years=years, rules=rules), "greedy")
 
 
 class _Shopper:
-    """One run of a baseline: pots, holdings and the purchase rows, year by year."""
+    """One run of a baseline: pots as arrays, holdings and the purchase rows, year by year.
+
+    Purchases go in rounds: every community's best step (most weight gained per yuan) is proposed,
+    and the proposals are bought best first while money lasts; only the communities that bought are
+    re-scored. Communities share nothing but untied pots, so a round costs numpy work over
+    communities × items × units, not a Python loop per purchase.
+    """
 
     def __init__(self, prob: Problem, method: str) -> None:
         self.prob, self.method = prob, method
@@ -87,6 +94,17 @@ class _Shopper:
         self.funds = np.zeros((2, n_c))  # yuan into funds this year: street, other
         self.rows: list[tuple] = []
         self.pots = self._pots()
+        self.pot_community = np.array([-1 if p.community is None else p.community for p in self.pots], int)
+        pays = [[p.source.pays_for(item) for item in prob.catalogue.items] for p in self.pots]
+        self.pays = np.array(pays, dtype=bool).reshape(len(self.pots), n_i)  # (P, I)
+        self.street = np.array([p.source.street for p in self.pots], bool)
+        self.carry = np.array([p.source.carry_over for p in self.pots], bool)
+        self.inflow = np.array([p.inflow for p in self.pots]).reshape(len(self.pots), self.n_y)
+        self.reserved = np.zeros_like(self.inflow)  # yuan promised to running yearly items
+        self.balance = np.zeros(len(self.pots))
+        self.units = np.arange(1, int(prob.limit.max(initial=0)) + 1)  # (U,) steps of 1..most units
+        self.gain = np.zeros((n_c, n_i, len(self.units)))  # weight gained × plan years it counts in
+        self._usable_cache: dict[tuple[int, int], np.ndarray] = {}
 
     def _pots(self) -> list[_Pot]:
         prob = self.prob
@@ -101,48 +119,72 @@ class _Shopper:
             amounts = np.asarray(source.amounts, float)
             if source.community is not None:
                 c = int(np.flatnonzero(prob.communities == source.community)[0])
-                pots.append(_Pot(source, c, amounts, np.zeros(self.n_y)))
+                pots.append(_Pot(source, c, amounts))
             elif shares is None:
-                pots.append(_Pot(source, None, amounts, np.zeros(self.n_y)))
+                pots.append(_Pot(source, None, amounts))
             else:
-                pots += [_Pot(source, c, amounts * shares[c], np.zeros(self.n_y)) for c in range(n_c)]
+                pots += [_Pot(source, c, amounts * shares[c]) for c in range(n_c)]
         return pots
 
-    def _usable(self, c: int, i: int) -> list[_Pot]:
-        item = self.prob.catalogue.items[i]
-        return [p for p in self.pots if p.community in (None, c) and p.source.pays_for(item)]
+    def _usable(self, c: int, i: int) -> np.ndarray:
+        """The pots that pay for item i in community c, in paying order."""
+        key = (c, i)
+        if key not in self._usable_cache:
+            mine = (self.pot_community < 0) | (self.pot_community == c)
+            self._usable_cache[key] = np.flatnonzero(mine & self.pays[:, i])
+        return self._usable_cache[key]
+
+    def _per_pair(self, amount: np.ndarray) -> np.ndarray:
+        """``amount (P, ...)`` per pot summed over the pots usable by each (community, item):
+        ``(C, I, ...)``."""
+        n_c, n_i = self.prob.limit.shape
+        untied = self.pot_community < 0
+        out = np.zeros((n_c, n_i, *amount.shape[1:]))
+        out += np.einsum("pi,p...->i...", self.pays[untied], amount[untied])[None]
+        tied = ~untied
+        np.add.at(out, self.pot_community[tied], np.einsum("pi,p...->pi...", self.pays[tied], amount[tied]))
+        return out
 
     def _pay(self, y: int, c: int, i: int, units: float) -> None:
         """Pay for ``units`` of item i in community c this year, pot by pot."""
         prob = self.prob
         left = units * prob.cost[i]
-        for pot in self._usable(c, i):
-            take = min(left, pot.balance)
+        for p in self._usable(c, i):
+            take = min(left, self.balance[p])
             if take > _TOL:
-                pot.balance -= take
+                self.balance[p] -= take
                 left -= take
                 item = prob.catalogue.ids[i]
                 self.rows.append(
-                    (prob.communities[c], int(prob.years[y]), item, take / prob.cost[i], take, pot.source.id)
+                    (
+                        prob.communities[c],
+                        int(prob.years[y]),
+                        item,
+                        take / prob.cost[i],
+                        take,
+                        self.pots[p].source.id,
+                    )
                 )
-                self.funds[0 if pot.source.street else 1, c] += take * prob.funds_add[i] / prob.cost[i]
+                self.funds[0 if self.street[p] else 1, c] += take * prob.funds_add[i] / prob.cost[i]
 
     def run(self) -> Plan:
         prob = self.prob
+        everyone = np.arange(len(prob.communities))
         for y in range(self.n_y):
-            for pot in self.pots:
-                pot.balance = (pot.balance if pot.source.carry_over else 0.0) + pot.inflow[y]
+            self.balance = np.where(self.carry, self.balance, 0.0) + self.inflow[:, y]
             self.funds[:] = 0.0
             self._pay_running(y)
-            while self._buy_best(y):
-                pass
+            dirty = everyone
+            while len(dirty):
+                self._score(y, dirty)
+                dirty = self._buy_round(y)
         return make_plan(prob, self.rows, objective="score", method=self.method, status="heuristic")
 
     def _pay_running(self, y: int) -> None:
         """Pay the yearly items already running; stop those the money no longer carries."""
         prob = self.prob
         for c, i in np.argwhere((self.held > 0) & prob.yearly):
-            money = sum(p.balance for p in self._usable(c, i))
+            money = self.balance[self._usable(c, i)].sum()
             units = min(self.held[c, i], np.floor(money / prob.cost[i] + _TOL))
             if units < self.held[c, i]:
                 self.effective[c, i] -= self.held[c, i] - units
@@ -150,63 +192,81 @@ class _Shopper:
             if units > 0:
                 self._pay(y, c, i, units)
 
-    def _points(self, effective: np.ndarray, funds: np.ndarray) -> np.ndarray:
-        """Rubric weight met per community (..., C) given holdings and this year's funds."""
-        return points(self.prob, figure_values(self.prob, effective, funds[..., 0, :], funds[..., 1, :]))
-
-    def _buy_best(self, y: int) -> bool:
-        """Buy the affordable step with the most weight gained per yuan; False when none gains."""
+    def _score(self, y: int, communities: np.ndarray) -> None:
+        """Re-score every step (item, units) of ``communities`` in year y into ``self.gain``."""
         prob = self.prob
-        now = self._points(self.effective, self.funds).sum()
-        candidates = []  # (c, i, units, yuan now, street yuan into funds)
-        for c, i in np.argwhere(prob.limit - self.held > 0):
-            pots = self._usable(c, i)
-            money = sum(p.balance for p in pots)
-            most = int(min(prob.limit[c, i] - self.held[c, i], np.floor(money / prob.cost[i] + _TOL)))
-            if prob.yearly[i] and y + 1 < self.n_y:
-                spare = np.sum([p.inflow[y + 1 :] - p.reserved[y + 1 :] for p in pots], axis=0).min()
-                most = min(most, int(np.floor(spare / prob.cost[i] + _TOL)))
-            other = sum(p.balance for p in pots if not p.source.street)
-            for units in range(1, max(most, 0) + 1):
-                yuan = units * prob.cost[i]
-                candidates.append(
-                    (c, i, units, yuan, max(yuan - other, 0.0) * prob.funds_add[i] / prob.cost[i])
-                )
-        if not candidates:
-            return False
-        c, i, units, yuan, street = (np.array(v) for v in zip(*candidates, strict=True))
-        k = np.arange(len(c))
+        n_i, n_u = len(prob.cost), len(self.units)
+        headroom = prob.limit[communities] - self.held[communities]  # (c, I)
+        k_c, i, k_u = np.nonzero(self.units[None, None, :] <= headroom[:, :, None] + _TOL)
+        c, u = communities[k_c], self.units[k_u].astype(float)
         counts = np.maximum(self.n_y - y - prob.lag[i], 0)  # plan years the purchase counts in
-        late = counts == 0
-        effective = np.repeat(self.effective[None], len(c), axis=0)
-        effective[k, c, i] += np.where(late, 0, units)
-        funds = np.repeat(self.funds[None], len(c), axis=0)
-        paid_in = units * prob.funds_add[i]
-        funds[k, 0, c] += street
-        funds[k, 1, c] += paid_in - street
-        gain = (self._points(effective, funds).sum(axis=-1) - now) * counts
-        spent = yuan * np.where(prob.yearly[i], self.n_y - y, 1)
-        ratio = np.where(gain > _TOL, gain / spent, -np.inf)
-        best = int(np.argmax(ratio))
-        if not np.isfinite(ratio[best]):
-            return False
-        c, i, units = int(c[best]), int(i[best]), float(units[best])
-        self._pay(y, c, i, units)
-        if prob.yearly[i]:
-            self._reserve(y, c, i, units)
-        self.held[c, i] += units
-        if not late[best]:
-            self.effective[c, i] += units
-        return True
+        effective = self.effective[c].copy()
+        effective[np.arange(len(c)), i] += np.where(counts > 0, u, 0.0)
+        other = self._per_pair(np.where(self.street, 0.0, self.balance))[c, i]
+        street = np.maximum(u * prob.cost[i] - other, 0.0) * prob.funds_add[i] / prob.cost[i]
+        now = self._points(communities, self.effective[communities], self.funds[:, communities])
+        after = self._points(
+            c, effective, self.funds[:, c] + np.stack([street, u * prob.funds_add[i] - street])
+        )
+        gain = np.zeros((len(communities), n_i, n_u))
+        gain[k_c, i, k_u] = (after - now[k_c]) * counts
+        self.gain[communities] = gain
+
+    def _points(self, c: np.ndarray, held: np.ndarray, funds: np.ndarray) -> np.ndarray:
+        """Rubric weight met by rows of communities ``c`` with ``held (K, I)`` and funds ``(2, K)``."""
+        prob = self.prob
+        rows = replace(
+            prob, base=prob.base.iloc[c], households=prob.households[c],
+            base_street_funds=prob.base_street_funds[c], effect={k: v[c] for k, v in prob.effect.items()},
+        )  # fmt: skip
+        return points(rows, figure_values(rows, held, funds[0], funds[1]))
+
+    def _most(self, y: int) -> np.ndarray:
+        """(C, I) units each community can afford of each item now (and carry, for yearly items)."""
+        prob = self.prob
+        most = np.minimum(prob.limit - self.held, np.floor(self._per_pair(self.balance) / prob.cost + _TOL))
+        if y + 1 < self.n_y:
+            spare = self._per_pair(self.inflow[:, y + 1 :] - self.reserved[:, y + 1 :]).min(axis=2)
+            most = np.where(prob.yearly, np.minimum(most, np.floor(spare / prob.cost + _TOL)), most)
+        return most
+
+    def _buy_round(self, y: int) -> np.ndarray:
+        """Buy each community's best affordable step, best ratio first; the communities that bought."""
+        prob = self.prob
+        n_c, _, n_u = self.gain.shape
+        spent = self.units[None, :] * prob.cost[:, None] * np.where(prob.yearly, self.n_y - y, 1)[:, None]
+        fits = self.units[None, None, :] <= self._most(y)[:, :, None] + _TOL
+        ratio = np.where(fits & (self.gain > _TOL), self.gain / spent[None], -np.inf).reshape(n_c, -1)
+        best = ratio.argmax(axis=1)
+        value = ratio[np.arange(n_c), best]
+        bought = []
+        for c in np.flatnonzero(np.isfinite(value))[np.argsort(-value[np.isfinite(value)], kind="stable")]:
+            i, k = divmod(int(best[c]), n_u)
+            units = float(self.units[k])
+            pots = self._usable(c, i)
+            cost = units * prob.cost[i]
+            if self.balance[pots].sum() + _TOL < cost:
+                continue
+            ahead = (self.inflow[pots, y + 1 :] - self.reserved[pots, y + 1 :]).sum(axis=0)
+            if prob.yearly[i] and ahead.size and ahead.min() + _TOL < cost:
+                continue
+            self._pay(y, c, i, units)
+            if prob.yearly[i]:
+                self._reserve(y, c, i, units)
+            self.held[c, i] += units
+            if self.n_y - y - prob.lag[i] > 0:
+                self.effective[c, i] += units
+            bought.append(c)
+        return np.array(bought, dtype=int)
 
     def _reserve(self, y: int, c: int, i: int, units: float) -> None:
         """Promise the coming years' money to a yearly item just started."""
         for t in range(y + 1, self.n_y):
             left = units * self.prob.cost[i]
-            for pot in self._usable(c, i):
-                take = min(left, pot.inflow[t] - pot.reserved[t])
+            for p in self._usable(c, i):
+                take = min(left, self.inflow[p, t] - self.reserved[p, t])
                 if take > _TOL:
-                    pot.reserved[t] += take
+                    self.reserved[p, t] += take
                     left -= take
 
 
