@@ -147,6 +147,40 @@ def test_an_organisation_with_too_few_full_members_cannot_admit():
     assert admitted[RULES.sponsors_required] == 5 * 20
 
 
+def test_age_profile_follows_the_ledger_members_and_the_new_ones():
+    pipeline = [(f"A{i}", "P1", 1980, "activist", "2001-01-01", "2001-06-01") for i in range(20)]
+    assumptions = quiet(
+        activist_extra_months=(1.0, 1.0), candidate_months=(1.0, 1.0), new_member_age=(27.0, 27.0)
+    )
+    ledger = small_ledger(members=2, pipeline=pipeline)
+    profiles = engine.age_profiles(ledger, years=3, runs=4, assumptions=assumptions)
+    assert profiles[YEAR]["members"].to_dict() == {40: 2.0}  # born 1960: 43
+    later = profiles[YEAR + 3]["members"]
+    assert later[45] == 2 and later[25] == 20  # 46, and 27 when full in 2004 or 2005
+    assert later.sum() == 22
+
+
+def test_candidates_wait_month_by_month_until_a_probationer_makes_a_second_sponsor():
+    # one full member; a probationer admitted 2003-03-15 becomes full in April 2004 (month 3);
+    # the activists become candidates in January 2004 and are admitted the month after
+    pipeline = [(f"A{i}", "P1", 1980, "activist", "2002-01-01", "2002-06-01") for i in range(20)]
+    ledger = small_ledger(members=1, pipeline=pipeline)
+    probationer = ledger.members.iloc[:1].assign(
+        id="Q1", joined=pd.Timestamp("2003-03-15"), status="probationary"
+    )
+    members = pd.concat([ledger.members, probationer], ignore_index=True)
+    ledger = Ledger.from_tables(**{**ledger.tables, "members": members})
+    no_wait = {name: (0.0, 0.0) for name in ("activist_extra_months", "candidate_months")}
+    rng = np.random.default_rng(2)
+    state = engine.init_state(ledger, runs=3, rng=rng, assumptions=quiet(**no_wait))
+    engine.step(state, rng=rng)
+    assert state.completed.month.tolist() == [3] * 3  # the probationer, in every run
+    assert state.admitted[:, 0].tolist() == [20] * 3
+    engine.step(state, rng=rng)
+    assert (state.completed.admitted == 4).all() and (state.completed.month == 16).all()
+    assert len(state.completed) == 3 * 20
+
+
 # --- (a) the Markov chain ------------------------------------------------------------------------
 
 
@@ -262,6 +296,43 @@ def test_members_leave_at_the_assumed_rates():
     cube, _, _ = engine.trajectories(ledger, years=3, runs=50, assumptions=assumptions)
     mean = cube["full_members"][:, :, 0].mean(0)
     np.testing.assert_allclose(mean, 400 * 0.9 ** np.arange(4), rtol=0.02)
+
+
+def test_reserve_pools_count_the_ledger_members_of_standing_who_have_not_left():
+    from workbench.engines.succession_layout import layout
+    from workbench.engines.succession_members import Members
+    from workbench.engines.succession_pipeline import Completed
+    from workbench.synth import synthetic_ledger
+
+    lay = layout(synthetic_ledger(12, seed=1), RULES)
+    runs, n = 6, lay.n_branch_members
+    rng = np.random.default_rng(4)
+    p = engine.SuccessionAssumptions(move_away_young=(0.1, 0.2), move_away_older=(0.05, 0.1)).sample(
+        rng, runs
+    )
+    members = Members.start(lay, p, runs, rng, RULES)
+    community = lay.org_community[lay.member_org[:n]]
+    birth, joined = lay.member_birth[:n], lay.member_joined[:n]
+    leaves = lay.start_year + members.exit_offset[:, :n]
+    seen = np.zeros(2)
+    for year in range(lay.start_year + 1, lay.start_year + 30):
+        members.leave(year, RULES)
+        members.join(Completed.empty(), p, year, RULES, rng)
+        pools = members.pools(year, RULES)
+        standing = year - joined >= RULES.reserve_min_member_years
+        age = year - birth
+        in_pool = (
+            standing & (age < RULES.young_cadre_age),
+            standing
+            & (age >= RULES.young_cadre_age)
+            & (age < RULES.retirement_age - RULES.community_term_years),
+        )
+        for pool, member_in in zip(pools, in_pool, strict=True):
+            present = member_in[None, :] & (leaves > year)
+            brute = [np.bincount(community[row], minlength=len(lay.communities)) for row in present]
+            np.testing.assert_array_equal(pool, brute, err_msg=str(year))
+        seen += [pool.sum() for pool in pools]
+    assert (seen > 0).all()  # both pools are tested
 
 
 @pytest.mark.parametrize("age,expected", [(60, 0.01), (76, 0.04)])

@@ -1,7 +1,8 @@
 """Cadre succession and the member pipeline (党员发展与干部接班): a vectorised yearly simulation.
 
 A year of :func:`step`: the full members due to leave go (:mod:`.succession_members`); the member
-pipeline runs month by month with exact stage times (:mod:`.succession_pipeline`), new applicants
+pipeline runs a year of events with exact stage times, in months (:mod:`.succession_pipeline`: in
+rounds of events, month by month only where an organisation cannot sponsor yet), new applicants
 arriving as a Poisson stream from the units behind each organisation (young employees of the units
 it covers; residents and uncovered units for a community's own branch) plus the recruitment drive,
 which goes to young employees of non-public enterprises; the new full members are scheduled to
@@ -61,6 +62,8 @@ class SuccessionLevers:
 
     def rules_for(self, rules: Rules) -> Rules:
         """``rules`` with this scenario's retirement age and reserves per post."""
+        if self.retirement_age is None and self.reserves_per_post is None:
+            return rules
         return replace(
             rules,
             retirement_age=self.retirement_age or rules.retirement_age,
@@ -122,20 +125,14 @@ class SuccessionState:
     admitted: np.ndarray  # (runs, orgs) admitted (became probationary) this year
     last_admission: np.ndarray  # (runs, orgs) year of the latest admission (NaN: none known)
     completed: Completed  # who became full members this year
-
-    def per_org(self, run: np.ndarray, org: np.ndarray) -> np.ndarray:
-        """Count per ``(run, org)``."""
-        n_orgs = len(self.layout.orgs)
-        keys = run.astype(np.int64) * n_orgs + org
-        return np.bincount(keys, minlength=self.runs * n_orgs).reshape(self.runs, n_orgs)
+    inflow: np.ndarray  # (runs, orgs) applicants a year, before any recruitment drive
 
     def stage_counts(self) -> dict[str, np.ndarray]:
         """People in each pipeline stage, ``(runs, orgs)``, plus ``full`` members."""
-        people = self.people
-        out = {
-            name: self.per_org(people.run[people.stage == i], people.org[people.stage == i])
-            for i, name in enumerate(STAGES)
-        }
+        people, size = self.people, self.full.size
+        keys = people.stage.astype(np.int64) * size + people.run.astype(np.int64) * len(self.layout.orgs)
+        counts = np.bincount((keys + people.org)[people.stage >= 0], minlength=len(STAGES) * size)
+        out = dict(zip(STAGES, counts.reshape(len(STAGES), *self.full.shape), strict=True))
         out["full"] = self.full.copy()
         return out
 
@@ -188,6 +185,11 @@ def start_state(
         admitted=per_run(lay.admitted, np.int32),
         last_admission=per_run(lay.last_admission, float),
         completed=Completed.empty(),
+        inflow=(
+            p["applicants_per_1000_young"][:, None] * lay.inflow_young[None, :]
+            + p["applicants_per_1000_residents"][:, None] * lay.inflow_residents[None, :]
+        )
+        / 1000,
     )
 
 
@@ -198,11 +200,9 @@ def step(
     rules = levers.rules_for(state.rules)
     state.year += 1
     lay, p, index = state.layout, state.p, state.year - state.layout.start_year - 1
-    state.full -= state.members.leave(state.year)
+    state.full -= state.members.leave(state.year, rules)
 
-    rate = p["applicants_per_1000_young"][:, None] * lay.inflow_young[None, :] / 1000
-    rate = rate + p["applicants_per_1000_residents"][:, None] * lay.inflow_residents[None, :] / 1000
-    rate = rate + levers.recruitment_drive * lay.drive_share[None, :]
+    rate = state.inflow + levers.recruitment_drive * lay.drive_share[None, :]
     key = np.repeat(np.arange(rate.size), rng.poisson(rate).ravel())
     run, org = (key // len(lay.orgs)).astype(np.int32), (key % len(lay.orgs)).astype(np.int32)
     month = (index * MONTHS + rng.integers(0, MONTHS, size=len(key))).astype(np.int32)
@@ -255,10 +255,12 @@ def figures(state: SuccessionState, *, retirement_age: int | None = None) -> dic
         share = np.where(n_sitting > 0, under_35 / n_sitting, np.nan)
     ready = (~np.isnan(cadres.reserve_birth) & (cadres.reserve_ready <= year)).sum(-1)
     last = state.last_admission
-    has = lay.org_community >= 0
-    stale = lay.established[has] & ~(year - last[:, has] < rules.no_admission_years)
-    key = np.arange(state.runs)[:, None] * len(lay.communities) + lay.org_community[None, has]
-    stale_per_community = np.bincount(key.ravel(), stale.ravel(), minlength=state.runs * len(lay.communities))
+    stale = ~(year - last.take(lay.community_orgs, axis=1) < rules.no_admission_years)
+    stale_per_community = np.zeros((state.runs, len(lay.communities)))
+    if len(lay.community_orgs):
+        stale_per_community[:, lay.community_org_communities] = np.add.reduceat(
+            stale, lay.community_org_starts, axis=1, dtype=float
+        )
     return {
         "cadre_mean_age": mean_age,
         "cadre_share_under_35": share,
@@ -267,10 +269,10 @@ def figures(state: SuccessionState, *, retirement_age: int | None = None) -> dic
         "vacant_posts": (~sitting[..., :keys] & lay.posts[None, :, :keys]).sum(-1).astype(float),
         "secretary_below_retirement": (age[..., 0] < retirement_age).astype(float),
         "succession_risk": (ready == 0).mean(-1),
-        "full_members": lay.to_communities(state.full.astype(float)),
-        "members_admitted": lay.to_communities(state.admitted.astype(float)),
+        "full_members": lay.to_communities(state.full),
+        "members_admitted": lay.to_communities(state.admitted),
         "years_since_admission": year - lay.to_communities(last, np.fmax, np.nan),
-        "stale_branches": stale_per_community.reshape(state.runs, -1),
+        "stale_branches": stale_per_community,
     }
 
 

@@ -74,19 +74,20 @@ def year(
     runs, keys = cadres.birth.shape[0], len(KEY_POSTS)
     cadres.widen(rules.reserves_per_key_post)
     rb, rr, cb = cadres.reserve_birth, cadres.reserve_ready, cadres.birth
+    u_reserve, u_seat = rng.random((4, *rb.shape)), rng.random((3, *cb.shape))  # the chances
 
     # reserves drop out, or grow too old to serve a full term
-    gone = (rng.random(rb.shape) < _run(p["reserve_dropout"], 4)) | (
+    gone = (u_reserve[0] < _run(p["reserve_dropout"], 4)) | (
         year - rb >= rules.retirement_age - rules.community_term_years
     )
-    rb[gone] = np.nan
-    rr[gone] = np.inf
+    np.copyto(rb, np.nan, where=gone)
+    np.copyto(rr, np.inf, where=gone)
 
     # sitting cadres retire, leave, or are not re-elected
     election = ((year - layout.term_start) % rules.community_term_years == 0)[None, :, None]
-    leave = rng.random(cb.shape) < _run(p["cadre_exit"], 3)
-    leave |= election & (rng.random(cb.shape) < _run(p["election_turnover"], 3))
-    cb[(year - cb >= rules.retirement_age) | leave] = np.nan
+    leave = u_seat[0] < _run(p["cadre_exit"], 3)
+    leave |= election & (u_seat[1] < _run(p["election_turnover"], 3))
+    np.copyto(cb, np.nan, where=(year - cb >= rules.retirement_age) | leave)
 
     # key posts: a ready reserve of the post, else an outside appointee, else vacant
     ready = ~np.isnan(rb) & (rr <= year)
@@ -112,20 +113,20 @@ def year(
     with np.errstate(invalid="ignore", divide="ignore"):
         young_share = np.where(wy + wo > 0, wy / (wy + wo), 0.0)
     open_ = np.isnan(rb) & (np.arange(rb.shape[-1]) < rules.reserves_per_key_post)
-    named = open_ & (rng.random(rb.shape) < fill[..., None, None])
-    young = rng.random(rb.shape) < young_share[..., None, None]
+    named = open_ & (u_reserve[1] < fill[..., None, None])
+    young = u_reserve[2] < young_share[..., None, None]
     rb[named] = _births(rng, year, young[named], rules)
 
     # committee seats are filled at elections
     seats = np.isnan(cb) & layout.posts[None] & election & (np.arange(cb.shape[-1]) >= keys)
-    young = rng.random(cb.shape) < young_share[..., None]
+    young = u_seat[2] < young_share[..., None]
     cb[seats] = _births(rng, year, young[seats], rules)
 
     # untrained reserves start training; the extra slots go to those left, secretaries first
     untrained = ~np.isnan(rb) & np.isinf(rr)
-    start = untrained & (rng.random(rb.shape) < _run(p["reserve_training_rate"], 4))
+    start = untrained & (u_reserve[3] < _run(p["reserve_training_rate"], 4))
     if training_slots:
         rest = (untrained & ~start).transpose(0, 2, 1, 3).reshape(runs, -1)
         extra = rest & (np.cumsum(rest, axis=1) <= training_slots)
         start |= extra.reshape(runs, keys, -1, rb.shape[-1]).transpose(0, 2, 1, 3)
-    rr[start] = year + rules.reserve_training_years
+    np.copyto(rr, year + rules.reserve_training_years, where=start)

@@ -35,7 +35,9 @@ class Layout:
     n_branches: int  # the first n_branches orgs are community branches
     branch_starts: np.ndarray  # first branch of each community with one
     branch_communities: np.ndarray  # the communities those are
-    established: np.ndarray  # per org
+    community_orgs: np.ndarray  # the established orgs of a community, grouped by community
+    community_org_starts: np.ndarray  # the first of each community's group
+    community_org_communities: np.ndarray  # those communities
     inflow_young: np.ndarray  # young employees behind each org
     inflow_residents: np.ndarray  # residents behind each org
     drive_share: np.ndarray  # share of the recruitment drive per org
@@ -74,7 +76,7 @@ class Layout:
         out = np.full((per_org.shape[0], len(self.communities)), empty)
         if self.n_branches:
             out[:, self.branch_communities] = ufunc.reduceat(
-                per_org[:, : self.n_branches], self.branch_starts, axis=1
+                per_org[:, : self.n_branches].astype(float), self.branch_starts, axis=1
             )
         return out
 
@@ -136,6 +138,9 @@ def layout(ledger: Ledger, rules: Rules) -> Layout:
     admitted = members.assign(o=members["org"].map(o_index)).dropna(subset=["o"])
     admitted = admitted.assign(o=admitted["o"].astype(int), year=admitted["joined"].dt.year)
     per_org = pd.RangeIndex(len(orgs))
+    in_community = np.flatnonzero((orgs["c"] >= 0) & (orgs["status"] == "established"))
+    community_orgs = in_community[np.argsort(orgs["c"].to_numpy()[in_community], kind="stable")]
+    community_org_starts = _starts(orgs["c"].to_numpy()[community_orgs])
     return Layout(
         start_year=year,
         communities=communities,
@@ -144,7 +149,9 @@ def layout(ledger: Ledger, rules: Rules) -> Layout:
         n_branches=n_branches,
         branch_starts=branch_starts,
         branch_communities=branch_c[branch_starts],
-        established=(orgs["status"] == "established").to_numpy(),
+        community_orgs=community_orgs,
+        community_org_starts=community_org_starts,
+        community_org_communities=orgs["c"].to_numpy()[community_orgs][community_org_starts],
         inflow_young=young,
         inflow_residents=residents,
         drive_share=drive_share,

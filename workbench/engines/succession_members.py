@@ -9,8 +9,9 @@ death (Gompertz: a yearly hazard ``mortality_at_60`` at 60, doubling every
 ``rules.reserve_min_member_years`` of membership, young (under ``rules.young_cadre_age``) or older
 (young enough to serve a full term). Whether a member is in a pool is an interval of years fixed by
 their birth, admission and leaving years, so the pools are kept as counts changed by events: the
-ledger's members as one table of counts per year (built on first use, per rule set), the new
-members as entries and exits scheduled when they join.
+ledger's members as one table of counts per year as if none left (the same in every run; built on
+first use, per rule set), less those who left, their exits scheduled as they leave; the new members
+as entries and exits scheduled when they join. The years follow the rules in force at the event.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from .succession_pipeline import MONTHS, Completed
 MORTALITY_REFERENCE_AGE = 60
 """The age at which ``SuccessionAssumptions.mortality_at_60`` holds."""
 YOUNG, OLDER = 0, 1
-COHORT_SPAN = 100  # years: ages and birth years kept for the age profile
-_BLOCK = 1 << 22  # fates drawn at a time (bounds the temporary arrays)
+COHORT_SPAN = 100  # the age profile counts ages 0 … 2 × COHORT_SPAN - 1
+_BLOCK = 1 << 18  # fates drawn at a time (the temporary arrays stay in the cache)
 _MEMBER_PARAMS = ("mortality_at_60", "mortality_doubling_years", "move_away_young", "move_away_older")
 
 
@@ -73,17 +74,21 @@ def member_params(p: dict[str, np.ndarray], index=slice(None)) -> dict[str, np.n
 
 @dataclass
 class Members:
-    """Full members' departures and pools; ``full`` counts themselves live in the engine state."""
+    """Full members' departures and pools; ``full`` counts themselves live in the engine state.
+
+    What is known ahead is kept in two calendars (year → list of arrays): ``leaving``, the ledger's
+    members leaving (``run × members + member``), and ``changes``, the counts that change in that
+    year, each entry an index into :meth:`tally`'s segments (departures per ``(run, org)``, pool
+    entries and pool exits per ``(run, pool, community)``).
+    """
 
     layout: Layout
     runs: int
     exit_offset: np.ndarray  # (runs, ledger full members) int16, years after the start when each leaves
-    joined_pool: np.ndarray  # (runs, 2, communities) new members in each pool
-    cohorts: np.ndarray  # (runs, birth years from start_year - COHORT_SPAN on) new members present
-    departures: dict[int, list[np.ndarray]] = field(default_factory=lambda: defaultdict(list))  # (run, org)
-    entries: dict[int, list[np.ndarray]] = field(default_factory=lambda: defaultdict(list))  # pool keys
-    exits: dict[int, list[np.ndarray]] = field(default_factory=lambda: defaultdict(list))
-    leaving_cohorts: dict[int, list[np.ndarray]] = field(default_factory=lambda: defaultdict(list))
+    joined_pool: np.ndarray  # (runs, 2, communities) pool changes since the start: joined less left
+    joined: list[tuple[np.ndarray, ...]] = field(default_factory=list)  # new members: run, born, leaves
+    leaving: dict[int, list[np.ndarray]] = field(default_factory=lambda: defaultdict(list))
+    changes: dict[int, list[np.ndarray]] = field(default_factory=lambda: defaultdict(list))
     _existing: dict[tuple, np.ndarray] = field(default_factory=dict)
 
     @classmethod
@@ -95,30 +100,68 @@ class Members:
         hazard = mortality(ages[None, :], params)  # once per distinct age
         exit_offset = np.empty((runs, len(age)), dtype=np.int16)
         pool = np.zeros((runs, 2, len(layout.communities)), dtype=np.int32)
-        cohorts = np.zeros((runs, 2 * COHORT_SPAN), dtype=np.int32)
-        members = cls(layout=layout, runs=runs, exit_offset=exit_offset, joined_pool=pool, cohorts=cohorts)
+        members = cls(layout=layout, runs=runs, exit_offset=exit_offset, joined_pool=pool)
         width = max(_BLOCK // runs, 1)
-        run = np.arange(runs, dtype=np.int32)[:, None] * len(layout.orgs)
+        index = _index_type(runs * len(age))
+        run = np.arange(runs, dtype=index)[:, None] * len(age)
         for lo in range(0, len(age), width):
             block = slice(lo, lo + width)
             exit_offset[:, block] = years_to_leave(
                 rng, age[None, block], hazard[:, which[block]], params, rules
             )
-            keys = run + layout.member_org[block].astype(np.int32)
-            _schedule(members.departures, layout.start_year, exit_offset[:, block].ravel(), keys.ravel())
+            flat = run + np.arange(lo, min(lo + width, len(age)), dtype=index)
+            _schedule(members.leaving, layout.start_year, exit_offset[:, block].ravel(), flat.ravel())
         return members
 
-    def leave(self, year: int) -> np.ndarray:
+    def _segments(self) -> tuple[int, int, int]:
+        """Where the pool entries and the pool exits start among :meth:`tally`'s indices (the
+        departures start at 0), and where they end."""
+        entries = self.runs * len(self.layout.orgs)
+        exits = entries + self.joined_pool.size
+        return entries, exits, exits + self.joined_pool.size
+
+    def tally(self, changes: list[np.ndarray]) -> np.ndarray:
+        """Apply ``changes`` (indices, see the class); return the departures per ``(run, org)``."""
+        entries, exits, end = self._segments()
+        counts = np.bincount(np.concatenate(changes), minlength=end).astype(np.int32)
+        self.joined_pool.reshape(-1)[:] += counts[entries:exits] - counts[exits:]
+        return counts[:entries]
+
+    def _book(self, year: int, offsets: np.ndarray, changes: np.ndarray) -> None:
+        """Schedule ``changes`` ``offsets`` years after ``year`` (those of offset 0 now)."""
+        now = offsets == 0
+        if now.any():
+            self.tally([changes.compress(now)])
+        _schedule(self.changes, year, offsets.compress(~now), changes.compress(~now))
+
+    def _pool_changes(self, run, community, year: int, intervals, sign: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(offsets, changes)``: entering (``sign`` 1) or leaving (-1) the pools at the start of
+        each interval of ``intervals`` (one ``(begin, end)`` per pool) from ``year`` on, and the
+        reverse at its end."""
+        entries, exits, _ = self._segments()
+        first, second = (entries, exits) if sign > 0 else (exits, entries)
+        offsets, changes = [], []
+        for cls, (begin, end) in enumerate(intervals):
+            begin = np.maximum(begin, year)
+            ok = begin < end
+            key = (run.compress(ok) * 2 + cls) * len(self.layout.communities) + community.compress(ok)
+            offsets += [begin.compress(ok) - year, end.compress(ok) - year]
+            changes += [key + first, key + second]
+        return np.concatenate(offsets).astype(np.int16), np.concatenate(changes)
+
+    def leave(self, year: int, rules: Rules) -> np.ndarray:
         """``(runs, orgs)`` full members leaving at the start of ``year``; forgets them."""
         lay = self.layout
-        keys = self.departures.pop(year, [np.zeros(0, np.int32)])
-        out = np.bincount(np.concatenate(keys), minlength=self.runs * len(lay.orgs))
-        gone = self.leaving_cohorts.pop(year, [])
-        if gone:
-            self.cohorts.reshape(-1)[:] -= np.bincount(
-                np.concatenate(gone), minlength=self.cohorts.size
-            ).astype(np.int32)
-        return out.reshape(self.runs, -1).astype(np.int32)
+        ledger = np.concatenate(self.leaving.pop(year, [np.zeros(0, int)]))
+        run, member = np.divmod(ledger, len(lay.member_org))
+        out = self.tally([*self.changes.pop(year, []), run * len(lay.orgs) + lay.member_org[member]])
+        # the ledger's community-branch members who leave give up their places in the pools
+        mine = member < lay.n_branch_members
+        run, member = run.compress(mine), member.compress(mine)
+        intervals = _pool_years(lay.member_birth[member], lay.member_joined[member], np.inf, rules)
+        community = lay.org_community[lay.member_org[member]]
+        self._book(year, *self._pool_changes(run, community, year, intervals, -1))
+        return out.reshape(self.runs, -1)
 
     def join(self, new: Completed, p: dict[str, np.ndarray], year: int, rules: Rules, rng) -> None:
         """Schedule the departures and pool changes of this year's new full members ``new``."""
@@ -126,22 +169,16 @@ class Members:
         age = p["new_member_age"].astype(np.float32)[new.run]
         params = member_params(p, new.run)
         stay = years_to_leave(rng, age, mortality(age, params), params, rules)
-        _schedule(self.departures, year, stay, new.run * len(lay.orgs) + new.org)
-        leaves = year + stay.astype(np.int64)
-        born = np.floor(year - age).astype(np.int64) - lay.start_year + COHORT_SPAN
-        cohort = new.run * self.cohorts.shape[1] + np.clip(born, 0, self.cohorts.shape[1] - 1)
-        self.cohorts.reshape(-1)[:] += np.bincount(cohort, minlength=self.cohorts.size).astype(np.int32)
-        _schedule(self.leaving_cohorts, year, stay, cohort)
+        self.joined.append((new.run, np.floor(year - age).astype(np.int16), year + stay.astype(np.int32)))
         mine = new.org < lay.n_branches
-        admitted = lay.start_year + 1 + new.admitted[mine] // MONTHS
-        intervals = _pool_years(year - age[mine], admitted, leaves[mine], rules)
-        community = lay.org_community[new.org[mine]]
-        for cls, (begin, end) in enumerate(intervals):
-            begin = np.maximum(begin, year)
-            ok = begin < end
-            key = (new.run[mine][ok] * 2 + cls) * len(lay.communities) + community[ok]
-            _schedule(self.entries, year, (begin[ok] - year).astype(np.int16), key)
-            _schedule(self.exits, year, (end[ok] - year).astype(np.int16), key)
+        admitted = lay.start_year + 1 + new.admitted.compress(mine) // MONTHS
+        leaves = year + stay.compress(mine).astype(np.int64)
+        intervals = _pool_years(year - age.compress(mine), admitted, leaves, rules)
+        community = lay.org_community.take(new.org.compress(mine))
+        offsets, pools = self._pool_changes(new.run.compress(mine), community, year, intervals, 1)
+        departures = new.run.astype(np.int64) * len(lay.orgs) + new.org
+        changes = np.concatenate([departures, pools])
+        self._book(year, np.concatenate([stay, offsets]), changes.astype(_index_type(changes.max(initial=0))))
 
     def ages(self, year: int) -> np.ndarray:
         """``(runs, ages 0 … 2 × COHORT_SPAN - 1)``: full members present in ``year`` by age."""
@@ -149,58 +186,47 @@ class Members:
         present = self.exit_offset > year - lay.start_year
         age = np.clip(year - lay.member_birth, 0, 2 * COHORT_SPAN - 1).astype(np.int64)
         keys = np.arange(self.runs)[:, None] * 2 * COHORT_SPAN + age[None, :]
-        out = np.bincount(keys[present], minlength=self.runs * 2 * COHORT_SPAN).reshape(self.runs, -1)
-        # new members by birth year: index i is born start_year - COHORT_SPAN + i
-        shift = year - lay.start_year + COHORT_SPAN
-        born = np.arange(self.cohorts.shape[1])
-        np.add.at(out, (slice(None), np.clip(shift - born, 0, 2 * COHORT_SPAN - 1)), self.cohorts)
-        return out
+        out = np.bincount(keys[present], minlength=self.runs * 2 * COHORT_SPAN)
+        for run, born, leaves in self.joined:
+            here = leaves > year
+            age = np.clip(year - born[here], 0, 2 * COHORT_SPAN - 1)
+            out += np.bincount(run[here] * 2 * COHORT_SPAN + age, minlength=out.size)
+        return out.reshape(self.runs, -1)
 
     def pools(self, year: int, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
-        """``(young, older)`` pools of ``year``, each ``(runs, communities)``; call once a year."""
-        flat = self.joined_pool.reshape(-1)
-        for book, sign in ((self.entries, 1), (self.exits, -1)):
-            keys = book.pop(year, [])
-            if keys:
-                flat += sign * np.bincount(np.concatenate(keys), minlength=flat.size).astype(np.int32)
+        """``(young, older)`` pools of ``year``, each ``(runs, communities)``, once its members
+        have left and joined."""
         table = self._existing_pools(rules)
-        existing = table[min(year - self.layout.start_year - 1, len(table) - 1)]
-        total = existing + self.joined_pool
+        total = table[min(year - self.layout.start_year - 1, len(table) - 1)] + self.joined_pool
         return total[:, YOUNG].astype(float), total[:, OLDER].astype(float)
 
     def _existing_pools(self, rules: Rules) -> np.ndarray:
-        """``(years, runs, 2, communities)``: the ledger's members in each pool in the years after
-        the start (the last entry, all zeros, for every later year)."""
+        """``(years, 2, communities)``: the ledger's members in each pool in the years after the
+        start, were none to leave (the last entry, all zeros, for every later year)."""
         key = (
             rules.young_cadre_age,
             rules.retirement_age - rules.community_term_years,
             rules.reserve_min_member_years,
         )
-        if key in self._existing:
-            return self._existing[key]
-        lay, runs = self.layout, self.runs
-        n, n_comm = lay.n_branch_members, len(lay.communities)
-        start = lay.start_year + 1
-        birth, joined = lay.member_birth[:n], lay.member_joined[:n]
-        horizon = max(int(np.ceil(birth.max() + key[1])) - start, 0) + 1 if n else 1
-        counts = np.zeros((horizon + 1) * runs * 2 * n_comm, dtype=np.int64)
-        community = lay.org_community[lay.member_org[:n]]
-        run = np.arange(runs)[:, None]
-        leaves = lay.start_year + self.exit_offset[:, :n].astype(np.int32)
-        for cls, (begin, end) in enumerate(_pool_years(birth, joined, leaves, rules)):
-            begin = np.clip(begin, start, start + horizon).astype(np.int64) - start
-            end = np.clip(end, start, start + horizon).astype(np.int64) - start
-            end = np.maximum(end, begin)  # never entered: no change
-            entries = np.bincount(
-                begin * 2 * n_comm + cls * n_comm + community, minlength=(horizon + 1) * 2 * n_comm
-            )
-            counts.reshape(horizon + 1, runs, -1)[:] += entries.reshape(horizon + 1, 1, -1)
-            counts -= np.bincount(
-                (((end * runs + run) * 2 + cls) * n_comm + community).ravel(), minlength=counts.size
-            )
-        table = np.cumsum(counts.reshape(horizon + 1, runs, 2, n_comm), axis=0).astype(np.int32)
-        self._existing[key] = table
-        return table
+        if key not in self._existing:
+            lay = self.layout
+            n, n_comm, start = lay.n_branch_members, len(lay.communities), lay.start_year + 1
+            birth, joined = lay.member_birth[:n], lay.member_joined[:n]
+            horizon = max(int(np.ceil(birth.max() + key[1])) - start, 0) + 1 if n else 1
+            community = lay.org_community[lay.member_org[:n]]
+            counts = np.zeros((horizon + 1, 2, n_comm), dtype=np.int64)
+            for cls, (begin, end) in enumerate(_pool_years(birth, joined, np.inf, rules)):
+                begin = np.clip(begin, start, start + horizon).astype(np.int64) - start
+                end = np.maximum(np.clip(end, start, start + horizon).astype(np.int64) - start, begin)
+                np.add.at(counts, (begin, cls, community), 1)
+                np.add.at(counts, (end, cls, community), -1)
+            self._existing[key] = np.cumsum(counts, axis=0).astype(np.int32)
+        return self._existing[key]
+
+
+def _index_type(size: int) -> type:
+    """The narrowest integer type indexing ``size`` items."""
+    return np.int32 if size < np.iinfo(np.int32).max else np.int64
 
 
 def _schedule(book: dict[int, list[np.ndarray]], base: int, offsets: np.ndarray, items: np.ndarray) -> None:
@@ -208,9 +234,11 @@ def _schedule(book: dict[int, list[np.ndarray]], base: int, offsets: np.ndarray,
     if not len(offsets):
         return
     order = np.argsort(offsets, kind="stable")
-    years, first = np.unique(offsets[order], return_index=True)
-    for year, part in zip(years, np.split(items[order], first[1:]), strict=True):
-        book[base + int(year)].append(part)
+    offsets, items = offsets[order], items[order]
+    cuts = (np.flatnonzero(offsets[1:] != offsets[:-1]) + 1).tolist()
+    firsts = [0, *cuts]
+    for year, first, last in zip((offsets[firsts] + base).tolist(), firsts, [*cuts, len(items)], strict=True):
+        book[year].append(items[first:last])
 
 
 def _pool_years(birth, admitted, leaves, rules: Rules) -> tuple[tuple, tuple]:
