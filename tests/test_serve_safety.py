@@ -111,8 +111,7 @@ def test_without_the_token_nothing_is_served(guarded, path):
 def test_with_the_token_the_page_renders_without_its_sources(guarded):
     status, _, body = get(guarded, "/", token=TOKEN)
     assert status == 200
-    assert "五有达标总览 · Five-haves overview" in body  # the notebook's heading: the page did render
-    assert "application/vnd.jupyter.widget-view+json" in body  # and its dashboard widget
+    assert "application/vnd.jupyter.widget-view+json" in body  # the page rendered its dashboard widget
     for snippet in SOURCE_SNIPPETS:
         assert snippet not in text_of(body), snippet
 
