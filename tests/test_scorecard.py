@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import operator
 
 import numpy as np
@@ -353,7 +352,6 @@ def _figures_by_loops(ledger: Ledger) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-@pytest.mark.skipif(importlib.util.find_spec("workbench.synth") is None, reason="synth not built yet")
 def test_figures_agree_with_plain_loops_on_a_synthetic_street():
     from workbench.synth import synthetic_ledger
 
@@ -363,12 +361,6 @@ def test_figures_agree_with_plain_loops_on_a_synthetic_street():
     pd.testing.assert_frame_equal(got, expected.astype(float), check_names=False, check_index_type=False)
 
 
-needs_synth = pytest.mark.skipif(
-    importlib.util.find_spec("workbench.synth") is None, reason="synth not built yet"
-)
-
-
-@needs_synth
 def test_on_the_sample_street_only_the_two_pilots_have_venues():
     from workbench.synth import sample_ledger
 
