@@ -44,6 +44,11 @@ def main(args: argparse.Namespace) -> int:
     from ..scenario import load_scenario
     from ..store import ScenarioStore
 
+    if args.record is not None and args.record.exists():  # say so before the run, not after it
+        raise FileExistsError(
+            f"{args.record} exists; choose another --record path / 文件已存在，请换一个路径"
+        )
+
     lang = args.lang
     scenario = load_scenario(args.scenario)
     client = (
@@ -121,6 +126,8 @@ def record(out: Path, *, scenario: str, runs: int, seed: int, lang: str) -> Path
     from ..paths import NOTEBOOKS
 
     out = Path(out)
+    if out.exists():
+        raise FileExistsError(f"{out} exists / 文件已存在")
     scenario_arg = str(Path(scenario).resolve()) if Path(scenario).suffix else scenario
     papermill.execute_notebook(
         str(NOTEBOOKS / RECORD_NOTEBOOK),
