@@ -21,6 +21,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 STAMP = VENV / ".installed"
+EXTRAS = "test,bench"  # one environment serves both commands
 
 
 def sh(*args: str | Path, **kw) -> None:
@@ -52,12 +53,12 @@ def ensure_chromium() -> None:
 
 
 def run() -> None:
-    ensure_venv("test")
+    ensure_venv(EXTRAS)
     sh(BIN / "workbench", "dashboard", *sys.argv[2:])
 
 
 def test() -> None:
-    ensure_venv("test,bench")
+    ensure_venv(EXTRAS)
     ensure_chromium()
     sh(BIN / "ruff", "check", ".")
     sh(BIN / "ruff", "format", "--check", ".")
