@@ -4,19 +4,15 @@ year, the year each community does, and the money by source."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from ._options import add_store_option
 
 HELP = "比较情景库中保存的情景 / compare scenarios saved in the store"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="保存的情景名 saved scenario names")
-    parser.add_argument(
-        "--store",
-        type=Path,
-        default=None,
-        help="情景库文件（默认 $WORKBENCH_STORE 或 ~/.local/share/workbench/scenarios.sqlite） store file",
-    )
+    add_store_option(parser)
 
 
 def main(args: argparse.Namespace) -> int:

@@ -6,17 +6,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ._options import add_store_option
+
 HELP = "生成情景报告（Excel 或 PDF 简报） / write a scenario report (Excel workbook or PDF briefing)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="保存的情景名 saved scenario names")
-    parser.add_argument(
-        "--store",
-        type=Path,
-        default=None,
-        help="情景库文件（默认 $WORKBENCH_STORE 或 ~/.local/share/workbench/scenarios.sqlite） store file",
-    )
+    add_store_option(parser)
     parser.add_argument("--out", type=Path, required=True, help="输出文件 output file (.xlsx or .pdf)")
     parser.add_argument("--force", action="store_true", help="覆盖已有文件 overwrite an existing file")
 

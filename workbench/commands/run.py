@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._options import add_store_option
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -29,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, help="本机 Dask 工作进程数 local Dask workers (one per core)")
     parser.add_argument("--save", action="store_true", help="保存到情景库 save to the scenario store")
     parser.add_argument("--name", help="保存时使用的名称 name to save under (the scenario's)")
-    parser.add_argument("--store", type=Path, help="情景库文件 store file (the default store)")
+    add_store_option(parser)
     parser.add_argument(
         "--record", type=Path, metavar="OUT.ipynb", help="写出执行过的情景笔记本 write an executed notebook"
     )

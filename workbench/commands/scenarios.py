@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from ._options import add_store_option
 
 HELP = "列出（或删除）情景库中保存的情景 / list (or delete) the scenarios saved in the store"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--store",
-        type=Path,
-        default=None,
-        help="情景库文件（默认 $WORKBENCH_STORE 或 ~/.local/share/workbench/scenarios.sqlite） store file",
-    )
+    add_store_option(parser)
     parser.add_argument("--delete", metavar="NAME", help="删除这个情景 delete this scenario")
 
 
