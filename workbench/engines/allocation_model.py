@@ -416,6 +416,20 @@ def _most(model: Model, figure: str) -> np.ndarray:
     )
 
 
+def _funds_most(model: Model, *, street: bool) -> np.ndarray:
+    """(C,) the most yuan purchases paid by street (or by other) sources can add to funds: the
+    items' limits, and at most what those sources hold over the plan."""
+    prob = model.prob
+    reach = np.zeros(prob.limit.shape, dtype=bool)
+    money = np.zeros(len(prob.communities))
+    for items, s, cpos, _g in model.flows:
+        source = prob.funds.sources[s]
+        if source.street == street and prob.funds_items[items[0]]:
+            reach[np.ix_(cpos, items)] = True
+            money[cpos] += sum(source.amounts) * (prob.funds_add[items] / prob.cost[items]).max()
+    return np.minimum((reach * prob.limit * prob.funds_add).sum(axis=1), money)
+
+
 def _indicator(model: Model, indicator) -> tuple[np.ndarray, np.ndarray]:
     """The met variables (Y, C; -1 where constant) and constant outcomes (C,) of one indicator."""
     prob, b = model.prob, model.builder
@@ -482,7 +496,10 @@ def _share(model: Model, indicator, v0: np.ndarray, const: np.ndarray):
     street0 = prob.base_street_funds
     need = s * street0 - (1 - s) * (total0 - street0)
     big = s * most + np.maximum(need, 0) + 1.0
-    movable = (most > 0) & (total0 > 0)
+    # movable only where purchases can change the outcome: other money can lift a share that falls
+    # short, street money can drop one that passes (a met variable that cannot move loosens the LP)
+    other, street = _funds_most(model, street=False), _funds_most(model, street=True)
+    movable = (most > 0) & (total0 > 0) & np.where(need > 0, (1 - s) * other >= need, street > 0)
     met[:, movable] = b.var((n_y, int(movable.sum())), ub=1.0, integer=True)
     for y in range(n_y):
         rows = np.where(movable, b.rows(n_c, lb=-big), -1)
