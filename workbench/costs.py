@@ -115,7 +115,7 @@ def load_catalogue(name_or_path: str | Path = "default") -> Catalogue:
     if not path.is_file():
         raise CostError(f"no cost catalogue at {path}")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = paths.read_yaml(path)
     except yaml.YAMLError as error:
         raise CostError(f"{path}: YAML syntax error: {error}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), dict) or not doc["items"]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
+from . import paths
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -27,7 +27,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     """All labels, ``key → {"zh": …, "en": …}``; a duplicate key across files is an error."""
     merged: dict[str, dict[str, str]] = {}
     for path in sorted(_LABEL_DIR.glob("*.yaml")):
-        for key, text in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        for key, text in (paths.read_yaml(path) or {}).items():
             if key in merged:
                 raise ValueError(f"label {key!r} defined twice (second time in {path.name})")
             missing = [lang for lang in LANGS if lang not in text]

@@ -123,7 +123,7 @@ class _Node(dict):
     lines: dict
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(paths.YAML_LOADER):
     pass
 
 

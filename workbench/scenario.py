@@ -151,7 +151,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if not path.exists():
         raise ScenarioError(f"no scenario {str(name_or_path)!r}; built-in: {', '.join(builtin_scenarios())}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = paths.read_yaml(path)
     except yaml.YAMLError as error:
         raise ScenarioError(f"{path.name}: not valid YAML: {error}") from error
     scenario = scenario_from_dict(data, where=path.name)
