@@ -60,13 +60,16 @@ class Ledger:
         return str(self.street["name"].iloc[0])
 
     def fingerprint(self) -> str:
-        """A stable SHA-256 of the tables' contents (provenance of scenario runs)."""
-        digest = hashlib.sha256()
-        for name in schema.SHEETS:
-            table = self.tables[name]
-            digest.update(name.encode())
-            digest.update(pd.util.hash_pandas_object(table.astype(str), index=False).values.tobytes())
-        return digest.hexdigest()
+        """A stable SHA-256 of the tables' contents (provenance of scenario runs, and the key of
+        remembered plans). Computed once: a ledger is a value, its tables are not changed in place."""
+        if "_fingerprint" not in self.__dict__:
+            digest = hashlib.sha256()
+            for name in schema.SHEETS:
+                table = self.tables[name]
+                digest.update(name.encode())
+                digest.update(pd.util.hash_pandas_object(table.astype(str), index=False).values.tobytes())
+            object.__setattr__(self, "_fingerprint", digest.hexdigest())
+        return self.__dict__["_fingerprint"]
 
     def equals(self, other: Ledger) -> bool:
         """True when every table is identical (values and dtypes)."""

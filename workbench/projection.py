@@ -28,8 +28,8 @@ import pandas as pd
 from .costs import make_funds
 from .engines import coverage, succession
 from .engines.allocation import Plan, optimise
+from .engines.succession_layout import Layout, layout
 from .figures import FIGURES
-from .indicators import figures as ledger_figures
 from .ledger import Ledger
 from .rubric import Rubric
 from .scenario import Scenario
@@ -54,6 +54,7 @@ class Plan0:
     base: dict[str, np.ndarray]  # figure → array[year, community] (ledger, plan and policies)
     coverage_levers: coverage.CoverageLevers
     succession_levers: succession.SuccessionLevers
+    succession_layout: Layout  # the ledger's organisations and people as index arrays
 
 
 def allocation_plan(ledger: Ledger, scenario: Scenario, rubric: Rubric, *, rules: Rules = RULES) -> Plan:
@@ -102,7 +103,7 @@ def _solve_plan(ledger: Ledger, scenario: Scenario, rubric: Rubric, *, rules: Ru
 
 def prepare(ledger: Ledger, scenario: Scenario, plan: Plan, *, rules: Rules = RULES) -> Plan0:
     """The yearly base figures and the engine levers the plan adds to."""
-    today = ledger_figures(ledger, rules=rules)
+    today = plan.figures_by_year.loc[ledger.year]  # the ledger's own figures, before any spending
     communities = today.index.to_numpy()
     years = np.arange(ledger.year, ledger.year + scenario.horizon + 1)
     planned = (
@@ -127,7 +128,7 @@ def prepare(ledger: Ledger, scenario: Scenario, plan: Plan, *, rules: Rules = RU
     suc = dataclasses.replace(
         scenario.succession, training_slots=scenario.succession.training_slots + extra_training
     )
-    return Plan0(years, communities, base, cov, suc)
+    return Plan0(years, communities, base, cov, suc, layout(ledger, rules))
 
 
 def project_runs(
@@ -160,6 +161,7 @@ def project_runs(
         runs=runs,
         seed=succession_seed,
         rules=rules,
+        prepared=plan0.succession_layout,
     )
     _overlay(cube, {k: v for k, v in suc.items() if k in FIGURES}, suc_communities, plan0.communities)
     if not len(cov_years) == len(suc_years) == len(plan0.years):

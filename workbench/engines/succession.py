@@ -326,10 +326,13 @@ def trajectories(
     seed: int = 0,
     rules: Rules = RULES,
     progress: bool = False,
+    prepared: Layout | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """``(figures → array[run, year, community], years, community ids)`` from the ledger year on."""
+    """``(figures → array[run, year, community], years, community ids)`` from the ledger year on;
+    ``prepared``: the ledger's :func:`~.succession_layout.layout` when already at hand."""
     rng = np.random.default_rng(seed)
-    state = init_state(ledger, runs=runs, rng=rng, rules=rules, assumptions=assumptions)
+    lay = prepared if prepared is not None else layout(ledger, rules)
+    state = start_state(lay, runs=runs, rng=rng, rules=rules, assumptions=assumptions)
     retire = levers.rules_for(rules).retirement_age
     first = figures(state, retirement_age=retire)
     out = {name: np.empty((runs, years + 1, values.shape[1])) for name, values in first.items()}
