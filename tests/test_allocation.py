@@ -271,3 +271,18 @@ def test_a_solve_cut_short_falls_back_to_the_greedy_plan(ledger):
     assert plan.gap >= (best.objective_value - plan.objective_value) / plan.objective_value - 1e-9
     with pytest.raises(PlanningError, match="time_limit"):  # the greedy plan ignores an equity floor
         solve(prob, time_limit=1e-9, equity_floor=100.0)
+
+
+def test_the_non_street_share_is_planned_only_where_other_money_can_lift_it(ledger):
+    from workbench.engines.allocation_model import SHARE_FIGURE, build
+
+    def share_variables(cobuilding: bool) -> np.ndarray:
+        funds = make_funds(ledger, budget=10_000, years=3, cobuilding=cobuilding)
+        model = build(setup(ledger, funds=funds))
+        k = next(k for k, i in enumerate(model.prob.rubric.indicators) if i.figure == SHARE_FIGURE)
+        return (model.met[k] >= 0).any(axis=0)
+
+    street_only, pledged = share_variables(False), share_variables(True)
+    assert not street_only.any()  # street money can only lower the share: nothing to plan
+    communities = setup(ledger).communities
+    assert set(communities[pledged]) <= {"C01", "C02"} and pledged.any()  # where pledges pay in
