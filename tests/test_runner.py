@@ -200,3 +200,10 @@ def test_the_run_command_prints_the_matrix_and_saves(tmp_path, capsys):
         saved = opened.load("remedies")
     assert saved.provenance["seed"] == 3 and saved.provenance["runs"] == 5
     assert set(saved.table["run"]) == set(range(5))
+
+
+def test_local_processes_give_the_serial_numbers(ledger, funded):
+    local = run(funded.scenario, ledger=ledger, runs=RUNS, seed=5, executor="local", progress=False)
+    assert set(local.figures) == set(funded.figures)
+    for name, values in funded.figures.items():
+        np.testing.assert_array_equal(local.figures[name], values, err_msg=name)

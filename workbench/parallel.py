@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 CHUNK_RUNS = 50  # runs per task (each task also pays a fixed set-up: fewer, larger tasks are cheaper)
+CHUNK_PERSON_RUNS = 5_000_000  # members × runs per task at most: bounds a worker's memory on a city
 SERIAL_BELOW = 2_000_000  # runs × members under which a job ends before worker processes start
 
 
@@ -34,6 +35,12 @@ def chunks(runs: int, seed: int, *, size: int = CHUNK_RUNS) -> list[Chunk]:
         Chunk(i, start, min(size, runs - start), int(child.generate_state(1, np.uint64)[0]))
         for i, (start, child) in enumerate(zip(starts, children, strict=True))
     ]
+
+
+def chunk_runs(members: int) -> int:
+    """Runs per chunk for a ledger of ``members``: ``CHUNK_RUNS``, fewer for a big ledger (the
+    chunking then depends on the ledger and the runs, still never on the workers)."""
+    return max(1, min(CHUNK_RUNS, CHUNK_PERSON_RUNS // max(members, 1)))
 
 
 def dask_client(scheduler: str | None = None, *, workers: int | None = None):
@@ -61,46 +68,79 @@ def map_chunks(
     progress: bool = False,
     description: str = "",
 ) -> list:
-    """``[task(*shared, chunk) for chunk in items]``, in order, on the chosen ``executor``.
+    """``[task(*shared, chunk) for chunk in items]``, in order, on the chosen ``executor`` (see
+    :func:`each_chunk`)."""
+    results: dict[int, object] = {}
+    each_chunk(
+        task, shared, items, lambda chunk, result: results.__setitem__(chunk.index, result),
+        executor=executor, progress=progress, description=description,
+    )  # fmt: skip
+    return [results[c.index] for c in items]
+
+
+def each_chunk(
+    task: Callable,
+    shared: tuple,
+    items: Sequence[Chunk],
+    receive: Callable[[Chunk, object], None],
+    *,
+    executor: str | object = "auto",
+    progress: bool = False,
+    description: str = "",
+) -> None:
+    """``receive(chunk, task(*shared, chunk))`` for every chunk as it finishes (in any order), so a
+    caller can keep each result where it belongs and let the chunk go.
 
     ``executor``: ``"serial"``, ``"local"`` (processes on every core), ``"auto"`` (local when
     there is more than one chunk and core), or a ``dask.distributed.Client``.
     """
     bar = _bar(len(items), progress, description)
+
+    def done(chunk: Chunk, result: object) -> None:
+        receive(chunk, result)
+        bar.update()
+
     try:
         if executor == "auto":
             executor = "local" if len(items) > 1 and (os.cpu_count() or 1) > 1 else "serial"
         if executor == "serial":
-            out = []
             for chunk in items:
-                out.append(task(*shared, chunk))
-                bar.update()
-            return out
-        if executor == "local":
-            return _local(task, shared, items, bar)
-        return _dask(executor, task, shared, items, bar)
+                done(chunk, task(*shared, chunk))
+        elif executor == "local":
+            _local(task, shared, items, done)
+        else:
+            _dask(executor, task, shared, items, done)
     finally:
         bar.close()
 
 
-def _local(task, shared, items, bar) -> list:
-    results: dict[int, object] = {}
-    with ProcessPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1)) as pool:
-        futures = {pool.submit(task, *shared, chunk): chunk.index for chunk in items}
+_shared: tuple = ()  # in a local worker process: the arguments every chunk shares
+
+
+def _receive_shared(shared: tuple) -> None:
+    global _shared
+    _shared = shared
+
+
+def _with_shared(task: Callable, chunk: Chunk):
+    return task(*_shared, chunk)
+
+
+def _local(task, shared, items, done) -> None:
+    workers = min(len(items), os.cpu_count() or 1)  # the shared arguments travel once per worker
+    with ProcessPoolExecutor(workers, initializer=_receive_shared, initargs=(shared,)) as pool:
+        futures = {pool.submit(_with_shared, task, chunk): chunk for chunk in items}
         for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            bar.update()
-    return [results[c.index] for c in items]
+            done(futures.pop(future), future.result())
 
 
-def _dask(client, task, shared, items, bar) -> list:
+def _dask(client, task, shared, items, done) -> None:
     from dask.distributed import as_completed as dask_completed
 
     scattered = client.scatter(list(shared), broadcast=True)
-    futures = [client.submit(task, *scattered, chunk, pure=False) for chunk in items]
-    for _ in dask_completed(futures):
-        bar.update()
-    return client.gather(futures)
+    futures = {client.submit(task, *scattered, chunk, pure=False): chunk for chunk in items}
+    for future, result in dask_completed(list(futures), with_results=True):
+        done(futures.pop(future), result)
 
 
 class _NoBar:

@@ -52,7 +52,8 @@ class ScenarioResult:
         index = pd.MultiIndex.from_product(
             [range(self.runs), self.years, self.communities], names=["run", "year", "community"]
         )
-        wide = pd.DataFrame({name: values.reshape(-1) for name, values in self.figures.items()}, index=index)
+        read = dict.fromkeys(i.figure for i in self.rubric.indicators)  # only what the rubric reads
+        wide = pd.DataFrame({name: self.figures[name].reshape(-1) for name in read}, index=index)
         return score_figures(wide, self.rubric)
 
     @cached_property
@@ -152,22 +153,26 @@ def run(
     rubric = load_rubric(scenario.rubric, rules=rules)
     plan = allocation_plan(ledger, scenario, rubric, rules=rules)
     plan0 = prepare(ledger, scenario, plan, rules=rules)
-    items = parallel.chunks(runs, seed)
+    items = parallel.chunks(runs, seed, size=parallel.chunk_runs(len(ledger.members)))
     if executor == "auto" and runs * len(ledger.members) < parallel.SERIAL_BELOW:
         executor = "serial"  # small jobs finish before process start-up would
-    parts = parallel.map_chunks(
+    shape = (runs, len(plan0.years), len(plan0.communities))
+    varied: dict[str, np.ndarray] = {}
+
+    def receive(chunk: parallel.Chunk, part: dict[str, np.ndarray]) -> None:
+        for name, values in part.items():  # each chunk written in place, then let go
+            varied.setdefault(name, np.empty(shape))[chunk.start : chunk.start + chunk.runs] = values
+
+    parallel.each_chunk(
         _chunk,
         (ledger, scenario, plan0, rules),
         items,
+        receive,
         executor=executor,
         progress=progress,
         description=scenario.name,
     )
-    shape = (runs, len(plan0.years), len(plan0.communities))
-    figures = {
-        name: np.concatenate([p[name] for p in parts]) if name in parts[0] else np.broadcast_to(base, shape)
-        for name, base in plan0.base.items()
-    }
+    figures = {name: varied.get(name, np.broadcast_to(base, shape)) for name, base in plan0.base.items()}
     names = pd.Series(ledger.communities["name"].to_numpy(), index=ledger.communities["id"].to_numpy())
     return ScenarioResult(
         scenario,
