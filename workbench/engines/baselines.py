@@ -5,17 +5,21 @@
 - ``"households"``: split in proportion to households;
 - ``"greedy"``: one street-wide pot; purchases go in rounds, each community proposing its step
   with the most rubric weight gained per yuan (a step may be several units, e.g. the blocks of
-  space that reach a threshold), bought best first while money lasts. A round is numpy work over
-  communities × items × units, so the city (1,000 communities, 10 years) plans in about a second;
-  :func:`workbench.engines.allocation.solve` falls back on it when the solver stops short.
+  space that reach a threshold, or a bundle of one unit for each missing part of an "and" figure,
+  e.g. a television, a video player and a room, which no single purchase would start), bought
+  best first while money lasts. A round is numpy work over communities × items × units, so the
+  city (1,000 communities, 10 years) plans in about two seconds, within half a per cent of the
+  solver's bound; :func:`workbench.engines.allocation.solve` keeps it when that is proven close
+  enough, or when the solver stops short of it.
 
 Within its share a community buys greedily by gain per yuan too, so the split baselines differ from
 the greedy one only in how money is divided. The gain of a purchase is the rubric weight it adds
 times the plan years it counts in (the optimiser's objective, one step ahead). Each year sources
 pay in; running yearly items are paid first (a yearly item is only started when the coming years'
 money can carry it); then purchases follow until nothing affordable gains anything. Tied money pays
-first, then grants, then street money. Everything is scored by
-:func:`~workbench.engines.allocation_model.evaluate`.
+first; then grants before street money for what pays into a community's funds (non-street money
+lifts the non-street share), street money before grants for everything else. Everything is
+scored by :func:`~workbench.engines.allocation_model.evaluate`.
 
 :func:`budget_curve` sets the optimum beside every baseline over a range of street budgets.
 """
@@ -33,11 +37,12 @@ from ..ledger import Ledger
 from ..rubric import Rubric
 from ..settings import RULES, Rules
 from .allocation import Plan, make_plan, solve
-from .allocation_model import Problem, figure_values, points, setup
+from .allocation_model import AND_FIGURES, Problem, figure_values, points, setup
 
 METHODS = ("equal", "households", "greedy")
 CURVE_COLUMNS = ("budget", "method", "objective", "per_year", "indicators_met", "all_met", "spent")
 _PAY_ORDER = ("cobuilding", "grant", "street")
+_LATE_GRANT_ORDER = ("cobuilding", "street", "grant")  # for items that do not pay into funds
 _TOL = 1e-9
 
 
@@ -104,6 +109,10 @@ class _Shopper:
         self.balance = np.zeros(len(self.pots))
         self.units = np.arange(1, int(prob.limit.max(initial=0)) + 1)  # (U,) steps of 1..most units
         self.gain = np.zeros((n_c, n_i, len(self.units)))  # weight gained × plan years it counts in
+        # per community, the best bundle: one unit of each missing part of an "and" figure (e.g. a
+        # television, a video player and a room), which no single purchase would ever start
+        self.bundle_ratio = np.full(n_c, -np.inf)
+        self.bundle_items = np.full((n_c, n_i), False)
         self._usable_cache: dict[tuple[int, int], np.ndarray] = {}
 
     def _pots(self) -> list[_Pot]:
@@ -127,11 +136,17 @@ class _Shopper:
         return pots
 
     def _usable(self, c: int, i: int) -> np.ndarray:
-        """The pots that pay for item i in community c, in paying order."""
+        """The pots that pay for item i in community c, in paying order: tied money first; then,
+        for what pays into funds, grants before the street (non-street money lifts the share of
+        funds), and for anything else the street before grants (keeping them for that)."""
         key = (c, i)
         if key not in self._usable_cache:
             mine = (self.pot_community < 0) | (self.pot_community == c)
-            self._usable_cache[key] = np.flatnonzero(mine & self.pays[:, i])
+            usable = np.flatnonzero(mine & self.pays[:, i])
+            if not self.prob.funds_items[i]:
+                kinds = [self.pots[p].source.kind for p in usable]
+                usable = usable[np.argsort([_LATE_GRANT_ORDER.index(k) for k in kinds], kind="stable")]
+            self._usable_cache[key] = usable
         return self._usable_cache[key]
 
     def _per_pair(self, amount: np.ndarray) -> np.ndarray:
@@ -211,15 +226,55 @@ class _Shopper:
         gain = np.zeros((len(communities), n_i, n_u))
         gain[k_c, i, k_u] = (after - now[k_c]) * counts
         self.gain[communities] = gain
+        self._score_bundles(y, communities, now)
 
-    def _points(self, c: np.ndarray, held: np.ndarray, funds: np.ndarray) -> np.ndarray:
-        """Rubric weight met by rows of communities ``c`` with ``held (K, I)`` and funds ``(2, K)``."""
+    def _score_bundles(self, y: int, communities: np.ndarray, now: np.ndarray) -> None:
+        """The best "and" bundle of each of ``communities`` in year y (ratio of weight-years gained
+        to yuan, the cheapest affordable item for each missing part)."""
         prob = self.prob
-        rows = replace(
+        self.bundle_ratio[communities] = -np.inf
+        self.bundle_items[communities] = False
+        funds = self.funds[:, communities]
+        values = self._values(communities, self.effective[communities], funds)
+        col = {name: k for k, name in enumerate(prob.base.columns)}
+        price = prob.cost * np.where(prob.yearly, self.n_y - y, 1)  # what a unit costs over the plan
+        can_buy = (self._most(y)[communities] >= 1) & (prob.limit[communities] - self.held[communities] >= 1)
+        for parts in AND_FIGURES.values():
+            items = np.zeros((len(communities), len(price)), dtype=bool)
+            usable = np.ones(len(communities), dtype=bool)
+            for part in parts:
+                missing = values[:, col[part]] < 1
+                moves = (prob.effect.get(part, np.zeros_like(prob.limit))[communities] > 0) & can_buy
+                cheapest = np.where(moves, price, np.inf).argmin(axis=1)
+                usable &= ~missing | moves.any(axis=1)
+                items[np.flatnonzero(missing), cheapest[missing]] = True
+            usable &= items.sum(axis=1) >= 2  # one missing part is a single purchase, scored above
+            if not usable.any():
+                continue
+            counts = np.maximum(self.n_y - y - np.where(items, prob.lag, 0).max(axis=1), 0)
+            after = self._points(
+                communities, self.effective[communities] + items * (counts > 0)[:, None], funds
+            )
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ratio = np.where(usable, (after - now) * counts / (items * price).sum(axis=1), -np.inf)
+            better = ratio > self.bundle_ratio[communities]
+            self.bundle_ratio[communities[better]] = ratio[better]
+            self.bundle_items[communities[better]] = items[better]
+
+    def _rows(self, c: np.ndarray) -> Problem:
+        prob = self.prob
+        return replace(
             prob, base=prob.base.iloc[c], households=prob.households[c],
             base_street_funds=prob.base_street_funds[c], effect={k: v[c] for k, v in prob.effect.items()},
         )  # fmt: skip
-        return points(rows, figure_values(rows, held, funds[0], funds[1]))
+
+    def _values(self, c: np.ndarray, held: np.ndarray, funds: np.ndarray) -> np.ndarray:
+        """Figures ``(K, F)`` of communities ``c`` with ``held (K, I)`` and funds ``(2, K)``."""
+        return figure_values(self._rows(c), held, funds[0], funds[1])
+
+    def _points(self, c: np.ndarray, held: np.ndarray, funds: np.ndarray) -> np.ndarray:
+        """Rubric weight met by rows of communities ``c`` with ``held (K, I)`` and funds ``(2, K)``."""
+        return points(self._rows(c), self._values(c, held, funds))
 
     def _most(self, y: int) -> np.ndarray:
         """(C, I) units each community can afford of each item now (and carry, for yearly items)."""
@@ -238,26 +293,48 @@ class _Shopper:
         fits = self.units[None, None, :] <= self._most(y)[:, :, None] + _TOL
         ratio = np.where(fits & (self.gain > _TOL), self.gain / spent[None], -np.inf).reshape(n_c, -1)
         best = ratio.argmax(axis=1)
-        value = ratio[np.arange(n_c), best]
+        value = np.maximum(ratio[np.arange(n_c), best], self.bundle_ratio)
         bought = []
         for c in np.flatnonzero(np.isfinite(value))[np.argsort(-value[np.isfinite(value)], kind="stable")]:
-            i, k = divmod(int(best[c]), n_u)
-            units = float(self.units[k])
-            pots = self._usable(c, i)
-            cost = units * prob.cost[i]
-            if self.balance[pots].sum() + _TOL < cost:
-                continue
-            ahead = (self.inflow[pots, y + 1 :] - self.reserved[pots, y + 1 :]).sum(axis=0)
-            if prob.yearly[i] and ahead.size and ahead.min() + _TOL < cost:
-                continue
-            self._pay(y, c, i, units)
-            if prob.yearly[i]:
-                self._reserve(y, c, i, units)
-            self.held[c, i] += units
-            if self.n_y - y - prob.lag[i] > 0:
-                self.effective[c, i] += units
-            bought.append(c)
+            if self.bundle_ratio[c] >= value[c]:
+                basket = [(int(i), 1.0) for i in np.flatnonzero(self.bundle_items[c])]
+            else:
+                i, k = divmod(int(best[c]), n_u)
+                basket = [(i, float(self.units[k]))]
+            if self._affordable(y, c, basket):
+                for i, units in basket:
+                    self._buy(y, c, i, units)
+                bought.append(c)
         return np.array(bought, dtype=int)
+
+    def _affordable(self, y: int, c: int, basket: list[tuple[int, float]]) -> bool:
+        """Whether the pots can pay for every (item, units) of ``basket`` now, and the coming years'
+        money not yet promised can carry its yearly items."""
+        prob = self.prob
+        balance = self.balance.copy()
+        for i, units in basket:
+            left = units * prob.cost[i]
+            for p in self._usable(c, i):
+                take = min(left, balance[p])
+                balance[p] -= take
+                left -= take
+            if left > _TOL:
+                return False
+        yearly = [(i, units) for i, units in basket if prob.yearly[i]]
+        if not yearly or y + 1 >= self.n_y:
+            return True
+        pots = np.unique(np.concatenate([self._usable(c, i) for i, _ in yearly]))
+        ahead = (self.inflow[pots, y + 1 :] - self.reserved[pots, y + 1 :]).sum(axis=0)
+        return ahead.min() + _TOL >= sum(units * prob.cost[i] for i, units in yearly)
+
+    def _buy(self, y: int, c: int, i: int, units: float) -> None:
+        prob = self.prob
+        self._pay(y, c, i, units)
+        if prob.yearly[i]:
+            self._reserve(y, c, i, units)
+        self.held[c, i] += units
+        if self.n_y - y - prob.lag[i] > 0:
+            self.effective[c, i] += units
 
     def _reserve(self, y: int, c: int, i: int, units: float) -> None:
         """Promise the coming years' money to a yearly item just started."""
