@@ -116,10 +116,12 @@ def city(runs: int) -> None:
     try:
         with TreeMemory() as memory:
             plan, _ = _timed(
-                "plan with the remedies' money (MILP)", projection.allocation_plan, ledger, scenario, rubric
+                "plan with the remedies' money", projection.allocation_plan, ledger, scenario, rubric
             )
         print(f"{'':<58} peak memory while planning: {memory.peak_gb:.2f} GB")
-        print(f"{'':<58} status {plan.status}, gap {plan.gap:.2%}, {len(plan.table):,} purchase rows")
+        print(
+            f"{'':<58} {plan.method}, status {plan.status}, gap {plan.gap:.2%}, {len(plan.table):,} purchase rows"
+        )
     except PlanningError as error:
         print(f"{'':<58} NO PLAN: {error}")
         scenario = scenario.with_changes(**{"allocation.budget": 0.0, "allocation.cobuilding": False})

@@ -286,3 +286,20 @@ def test_the_non_street_share_is_planned_only_where_other_money_can_lift_it(ledg
     assert not street_only.any()  # street money can only lower the share: nothing to plan
     communities = setup(ledger).communities
     assert set(communities[pledged]) <= {"C01", "C02"} and pledged.any()  # where pledges pay in
+
+
+def test_a_large_model_keeps_the_greedy_plan_only_when_the_relaxation_proves_it(ledger, monkeypatch):
+    from workbench.engines import allocation
+    from workbench.synth import synthetic_ledger
+
+    monkeypatch.setattr(allocation, "GREEDY_FIRST_ABOVE", 0)  # every model counts as large
+    small = synthetic_ledger(6, seed=0)
+    kept = optimise(small, funds=make_funds(small, budget=20_000, years=5), mip_rel_gap=0.02)
+    assert (kept.method, kept.status) == ("greedy", "optimal") and 0 <= kept.gap <= 0.02
+    monkeypatch.setattr(allocation, "GREEDY_FIRST_ABOVE", 10**9)  # the search, for comparison
+    searched = optimise(small, funds=make_funds(small, budget=20_000, years=5), mip_rel_gap=0.0)
+    assert searched.method == "milp"
+    assert kept.objective_value >= searched.objective_value - 0.02 * searched.objective_value
+    monkeypatch.setattr(allocation, "GREEDY_FIRST_ABOVE", 0)
+    tight = optimise(ledger, funds=make_funds(ledger, budget=10_000, years=10), mip_rel_gap=0.02)
+    assert tight.method == "milp"  # on the sample street the greedy plan is not provably close

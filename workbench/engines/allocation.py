@@ -14,9 +14,10 @@ a purchase made earlier counts for more years and money is not saved up for the 
 A second aim is met exactly after the first (the first is held at its best value). Then, among the
 plans meeting the same indicators in the same years, the one that spends least is kept, street
 money counting twice as much as tied money. When a stage stops at its time limit short of the
-greedy baseline's plan (:mod:`~workbench.engines.baselines`, about a second at city scale), the
+greedy baseline's plan (:mod:`~workbench.engines.baselines`, a few seconds at city scale), the
 greedy plan is returned with its gap to the solver's bound, so a plan never buys nothing while a
-better one is known. :func:`least_budget`
+better one is known. On a large model the greedy plan is tried first, and kept without any search
+when the linear relaxation's bound proves it within the gap asked for. :func:`least_budget`
 inverts the question: the least street money for every community to meet all the haves money can
 buy by a year, its split by year, and which indicators money cannot buy. Every plan, optimal or
 baseline, is scored by :func:`~workbench.engines.allocation_model.evaluate`, not by the solver.
@@ -68,6 +69,9 @@ __all__ = [  # check_plan and setup come from allocation_model, for one import o
 OBJECTIVES = ("score", "all_met", "lexicographic")
 THRIFT_GAP = 1e-4
 """Relative gap of the thrift stage (the yuan spent for what the plan meets)."""
+GREEDY_FIRST_ABOVE = 20_000
+"""Variables above which the greedy plan is tried before any search, and kept when the linear
+relaxation proves it within the gap (a city's 20-year plan: 11 s instead of 22 s)."""
 PRESOLVE_ABOVE = 3_000
 """Variables above which HiGHS presolves: below, presolve costs more than it saves (a street of
 six communities over ten years solves in half the time without; 30 communities in three times)."""
@@ -379,7 +383,9 @@ def optimise(
     small enough that the objective is exact when weights are whole multiples of the smallest); the
     plan reports ``status`` and ``gap``. ``tie_breaks=False`` skips the thrift stage (faster at city
     scale; the plan may then buy what gains nothing). Without an equity floor, the greedy plan is
-    returned instead (status "heuristic") when it meets more than the solver found in time.
+    returned instead (status "heuristic") when it meets more than the solver found in time; above
+    ``GREEDY_FIRST_ABOVE`` variables it is tried first and kept (status "optimal", method
+    "greedy") when the linear relaxation proves it within the gap.
     Raises PlanningError when no plan satisfies the constraints.
     """
     prob = setup(ledger, rubric, catalogue, funds, years=years, rules=rules)
@@ -401,28 +407,46 @@ def solve(
     """:func:`optimise` on a prepared :class:`~workbench.engines.allocation_model.Problem`."""
     if not equity_floor >= 0:
         raise PlanningError(f"equity_floor must be ≥ 0 yuan, got {equity_floor!r}")
-    from .baselines import baseline  # the baselines score their plans with this module's make_plan
-
     started = time.perf_counter()
     model = build(prob, equity_floor=equity_floor)
     aims = _aims(model, objective)
-    x, status, gap, bound = _maximise(
+    fallback = equity_floor == 0  # the greedy plan ignores the floor
+    greedy, bound = None, float("nan")
+    if fallback and objective != "lexicographic" and model.builder.n > GREEDY_FIRST_ABOVE:
+        greedy, bound = _greedy(prob, objective), _lp_bound(model, aims[0][0])
+        wanted = aims[0][1] if mip_rel_gap is None else mip_rel_gap
+        if _gap(model, greedy, objective, bound) <= wanted:  # proven good enough: no search
+            plan = replace(greedy, status="optimal", gap=_gap(model, greedy, objective, bound))
+            return replace(plan, solve_seconds=time.perf_counter() - started)
+    x, status, gap, solver_bound = _maximise(
         model, aims, time_limit=time_limit, mip_rel_gap=mip_rel_gap, tie_breaks=tie_breaks
     )
-    if x is None and equity_floor > 0:  # the greedy plan ignores the floor: no fallback
+    if x is None and not fallback:
         _found(x)
     plan = None if x is None else make_plan(prob, _table(model, x), objective=objective, method="milp",
                                             status=status, gap=gap)  # fmt: skip
-    if equity_floor == 0 and status != "optimal" and (plan is None or objective != "lexicographic"):
+    if fallback and status != "optimal" and (plan is None or objective != "lexicographic"):
         # the greedy plan when the solver stopped short of it (the floor's sum is not compared)
-        table = baseline(prob, "greedy").table
-        greedy = make_plan(prob, table, objective=objective, method="greedy", status="heuristic")
+        greedy = greedy if greedy is not None else _greedy(prob, objective)
         if plan is None or greedy.objective_value > plan.objective_value + TOL:
-            if not np.isfinite(bound):  # the solver stopped before its first bound
-                bound = _lp_bound(model, aims[0][0])
-            value = _first_goal(model, greedy, objective)
-            plan = replace(greedy, gap=(bound - value) / max(abs(value), 1.0))
+            bounds = [b for b in (bound, solver_bound) if np.isfinite(b)]
+            bound = min(bounds) if bounds else _lp_bound(model, aims[0][0])
+            plan = replace(greedy, gap=_gap(model, greedy, objective, bound))
     return replace(plan, solve_seconds=time.perf_counter() - started)
+
+
+def _greedy(prob: Problem, objective: str) -> Plan:
+    from .baselines import baseline  # the baselines score their plans with this module's make_plan
+
+    return make_plan(
+        prob, baseline(prob, "greedy").table, objective=objective, method="greedy", status="heuristic"
+    )
+
+
+def _gap(model: Model, plan: Plan, objective: str, bound: float) -> float:
+    """How far ``plan`` may be from the best, relative to its value in the first solver goal."""
+    value = _first_goal(model, plan, objective)
+    return (bound - value) / max(abs(value), 1.0)
 
 
 def _lp_bound(model: Model, goal: np.ndarray) -> float:
