@@ -303,3 +303,16 @@ def test_a_large_model_keeps_the_greedy_plan_only_when_the_relaxation_proves_it(
     monkeypatch.setattr(allocation, "GREEDY_FIRST_ABOVE", 0)
     tight = optimise(ledger, funds=make_funds(ledger, budget=10_000, years=10), mip_rel_gap=0.02)
     assert tight.method == "milp"  # on the sample street the greedy plan is not provably close
+
+
+def test_the_greedy_plan_buys_and_bundles_and_keeps_grants_for_funds(ledger):
+    funds = make_funds(ledger, budget=40_000, years=3, grants=[{"id": "higher", "amount": 10_000}])
+    prob = setup(ledger, funds=funds)
+    plan = baseline(prob, "greedy")
+    met = passes(plan.figures_by_year, prob.rubric)["two_machines_one_room"]
+    assert met.xs(ledger.year, level="year").sum() < len(prob.communities)  # some lack the set today
+    assert met.xs(prob.years[-1], level="year").all()  # television, player and room bought together
+    street_spent = plan.spending()["street"]
+    assert (street_spent < funds.sources[0].amounts[0]).all()  # the street had money to spare …
+    grant_items = plan.table.loc[plan.table["source"] == "grant:higher", "item"]
+    assert set(grant_items) == {"work_funds"}  # … so the grant paid only into funds (the share)
