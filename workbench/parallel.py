@@ -137,7 +137,9 @@ def _local(task, shared, items, done) -> None:
 def _dask(client, task, shared, items, done) -> None:
     from dask.distributed import as_completed as dask_completed
 
-    scattered = client.scatter(list(shared), broadcast=True)
+    # sent once to one worker, the others fetch them from it (broadcasting and hashing a ledger
+    # cost 0.2 s of each run on a district: 1.65× with 2 workers instead of 1.8×)
+    scattered = client.scatter(list(shared), broadcast=False, hash=False)
     futures = {client.submit(task, *scattered, chunk, pure=False): chunk for chunk in items}
     for future, result in dask_completed(list(futures), with_results=True):
         done(futures.pop(future), result)
