@@ -316,3 +316,15 @@ def test_the_greedy_plan_buys_and_bundles_and_keeps_grants_for_funds(ledger):
     assert (street_spent < funds.sources[0].amounts[0]).all()  # the street had money to spare …
     grant_items = plan.table.loc[plan.table["source"] == "grant:higher", "item"]
     assert set(grant_items) == {"work_funds"}  # … so the grant paid only into funds (the share)
+
+
+def test_a_grant_pays_into_funds_only_as_far_as_it_lifts_the_share(ledger):
+    funds = make_funds(ledger, budget=40_000, years=3, grants=[{"id": "higher", "amount": 6_000}])
+    prob = setup(ledger, funds=funds)
+
+    def share_years(plan) -> int:
+        met = passes(plan.figures_by_year, prob.rubric)["non_street_funds_share"]
+        return int(met.drop(index=ledger.year, level="year").sum())
+
+    # a grant spent whole on a few communities' funds would leave the others short of it
+    assert share_years(baseline(prob, "greedy")) >= share_years(solve(prob)) > 0

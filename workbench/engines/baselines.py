@@ -17,9 +17,10 @@ the greedy one only in how money is divided. The gain of a purchase is the rubri
 times the plan years it counts in (the optimiser's objective, one step ahead). Each year sources
 pay in; running yearly items are paid first (a yearly item is only started when the coming years'
 money can carry it); then purchases follow until nothing affordable gains anything. Tied money pays
-first; then grants before street money for what pays into a community's funds (non-street money
-lifts the non-street share), street money before grants for everything else. Everything is
-scored by :func:`~workbench.engines.allocation_model.evaluate`.
+first. Into a community's funds a grant then pays only as much as lifts the community's points
+(non-street money lifts the non-street share), the street the rest; for everything else the street
+pays before grants, keeping them for that. Everything is scored by
+:func:`~workbench.engines.allocation_model.evaluate`.
 
 :func:`budget_curve` sets the optimum beside every baseline over a range of street budgets.
 """
@@ -137,8 +138,8 @@ class _Shopper:
 
     def _usable(self, c: int, i: int) -> np.ndarray:
         """The pots that pay for item i in community c, in paying order: tied money first; then,
-        for what pays into funds, grants before the street (non-street money lifts the share of
-        funds), and for anything else the street before grants (keeping them for that)."""
+        for what pays into funds, grants before the street (see :meth:`_pay`), and for anything
+        else the street before grants (keeping them for that)."""
         key = (c, i)
         if key not in self._usable_cache:
             mine = (self.pot_community < 0) | (self.pot_community == c)
@@ -161,26 +162,59 @@ class _Shopper:
         return out
 
     def _pay(self, y: int, c: int, i: int, units: float) -> None:
-        """Pay for ``units`` of item i in community c this year, pot by pot."""
+        """Pay for ``units`` of item i in community c this year, pot by pot. Into funds, untied
+        non-street money (a grant) pays only what lifts the community's points, after tied money
+        and before the street, and the rest only when the street cannot: the grant stays for the
+        other communities' non-street share."""
         prob = self.prob
         left = units * prob.cost[i]
-        for p in self._usable(c, i):
-            take = min(left, self.balance[p])
-            if take > _TOL:
-                self.balance[p] -= take
-                left -= take
-                item = prob.catalogue.ids[i]
-                self.rows.append(
-                    (
-                        prob.communities[c],
-                        int(prob.years[y]),
-                        item,
-                        take / prob.cost[i],
-                        take,
-                        self.pots[p].source.id,
-                    )
-                )
-                self.funds[0 if self.street[p] else 1, c] += take * prob.funds_add[i] / prob.cost[i]
+        pots = self._usable(c, i)
+        untied_other = [p for p in pots if not self.street[p] and self.pot_community[p] < 0]
+        if not (prob.funds_items[i] and untied_other):
+            for p in pots:
+                left -= self._take(y, c, i, p, left)
+            return
+        tied = [p for p in pots if not self.street[p] and self.pot_community[p] >= 0]
+        lift = self._other_needed(c, left, pots)
+        for p in tied:
+            paid = self._take(y, c, i, p, left)
+            left, lift = left - paid, lift - paid
+        for p in untied_other:
+            paid = self._take(y, c, i, p, min(left, max(lift, 0.0)))
+            left, lift = left - paid, lift - paid
+        for p in [p for p in pots if self.street[p]] + untied_other:
+            left -= self._take(y, c, i, p, left)
+
+    def _take(self, y: int, c: int, i: int, p: int, amount: float) -> float:
+        """Pay up to ``amount`` yuan of item i in community c from pot p; the yuan paid."""
+        prob = self.prob
+        take = min(amount, self.balance[p])
+        if take <= _TOL:
+            return 0.0
+        self.balance[p] -= take
+        self.rows.append(
+            (prob.communities[c], int(prob.years[y]), prob.catalogue.ids[i], take / prob.cost[i], take,
+             self.pots[p].source.id)
+        )  # fmt: skip
+        self.funds[0 if self.street[p] else 1, c] += take * prob.funds_add[i] / prob.cost[i]
+        return take
+
+    def _other_needed(self, c: int, cost: float, pots: np.ndarray) -> float:
+        """The least non-street yuan of ``cost`` paid into community c's funds that gains all the
+        points paying it all with non-street money would (found on two refining grids)."""
+        available = min(cost, sum(self.balance[p] for p in pots if not self.street[p]))
+        if available <= _TOL:
+            return 0.0
+        low, high = 0.0, available
+        best = None
+        for _ in range(2):
+            grid = np.linspace(low, high, 17)
+            paid = self.funds[:, [c] * len(grid)] + np.stack([cost - grid, grid])
+            gained = self._points(np.full(len(grid), c), np.repeat(self.effective[[c]], len(grid), 0), paid)
+            best = gained[-1] if best is None else best
+            first = int(np.argmax(gained >= best - _TOL))
+            low, high = grid[max(first - 1, 0)], grid[first]
+        return high
 
     def run(self) -> Plan:
         prob = self.prob
