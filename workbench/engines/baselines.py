@@ -201,20 +201,22 @@ class _Shopper:
 
     def _other_needed(self, c: int, cost: float, pots: np.ndarray) -> float:
         """The least non-street yuan of ``cost`` paid into community c's funds that gains all the
-        points paying it all with non-street money would (found on two refining grids)."""
+        points paying as much as the pots allow with non-street money would (two refining grids)."""
         available = min(cost, sum(self.balance[p] for p in pots if not self.street[p]))
         if available <= _TOL:
             return 0.0
+        best = self._points_paying(c, cost, np.array([available]))[0]
         low, high = 0.0, available
-        best = None
         for _ in range(2):
             grid = np.linspace(low, high, 17)
-            paid = self.funds[:, [c] * len(grid)] + np.stack([cost - grid, grid])
-            gained = self._points(np.full(len(grid), c), np.repeat(self.effective[[c]], len(grid), 0), paid)
-            best = gained[-1] if best is None else best
-            first = int(np.argmax(gained >= best - _TOL))
+            first = int(np.argmax(self._points_paying(c, cost, grid) >= best - _TOL))
             low, high = grid[max(first - 1, 0)], grid[first]
         return high
+
+    def _points_paying(self, c: int, cost: float, other: np.ndarray) -> np.ndarray:
+        """Community c's points when ``cost`` yuan go into its funds, ``other`` of them non-street."""
+        paid = self.funds[:, [c] * len(other)] + np.stack([cost - other, other])
+        return self._points(np.full(len(other), c), np.repeat(self.effective[[c]], len(other), 0), paid)
 
     def run(self) -> Plan:
         prob = self.prob
