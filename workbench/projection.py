@@ -38,11 +38,10 @@ from .settings import RULES, Rules
 COVERAGE_FIGURES = ("org_coverage", "npe_org_coverage", "social_org_coverage", "work_coverage")
 TRAINING_ITEM = "reserve_training"
 INSTRUCTOR_ITEM = "instructor_stipend"
-PLAN_GAP = 0.02  # relative gap at which the plan's MILP stops (its objective then is within 2% of the best)
-PLAN_TIME_LIMIT = (
-    10.0  # seconds per solver stage, a safety net (the plan reports hitting it; a city falls back
-)
-# on the greedy plan, which the solver had not beaten after 20 s either)
+PLAN_GAP = 0.02  # relative gap at which the plan's MILP stops: its objective is within 2% of the best
+# seconds per solver stage, a safety net: the plan reports hitting it (a city keeps the greedy plan,
+# which the solver had not beaten after 20 s either)
+PLAN_TIME_LIMIT = 10.0
 PLAN_THRIFT_SIZE = 2_000  # community-years above which the plan skips the thrift stage
 PLAN_CACHE_SIZE = 32
 _plans: dict[tuple, Plan] = {}

@@ -161,7 +161,9 @@ def run(
 
     def receive(chunk: parallel.Chunk, part: dict[str, np.ndarray]) -> None:
         for name, values in part.items():  # each chunk written in place, then let go
-            varied.setdefault(name, np.empty(shape))[chunk.start : chunk.start + chunk.runs] = values
+            if name not in varied:
+                varied[name] = np.empty(shape)
+            varied[name][chunk.start : chunk.start + chunk.runs] = values
 
     parallel.each_chunk(
         _chunk,
