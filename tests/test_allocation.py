@@ -328,3 +328,45 @@ def test_a_grant_pays_into_funds_only_as_far_as_it_lifts_the_share(ledger):
 
     # a grant spent whole on a few communities' funds would leave the others short of it
     assert share_years(baseline(prob, "greedy")) >= share_years(solve(prob)) > 0
+
+
+def test_only_plans_within_the_gap_of_the_relaxation_are_sought_first():
+    from scipy.sparse import csr_array
+
+    from workbench.engines.allocation import _near_bound
+
+    # maximise x + y over whole numbers 0..1 with 2x + 2y ≤ cap: the relaxation reaches cap / 2
+    def near(cap: float):
+        goal, bounds = np.ones(2), (np.zeros(2), np.ones(2), np.ones(2))
+        return _near_bound(
+            goal, *bounds, csr_array([[2.0, 2.0]]), np.array([-np.inf]), np.array([cap]), 10.0, 0.02
+        )
+
+    assert near(3.0) is None  # bound 1.5: no whole plan within 2% of it (the best is 1)
+    found = near(4.0)  # bound 2, met by x = y = 1
+    assert found is not None and np.allclose(found.x, [1.0, 1.0])
+
+
+def test_a_plan_near_the_bound_skips_the_full_search_and_loses_nothing(ledger, monkeypatch):
+    from workbench.engines import allocation
+
+    rows = []  # the rows of each programme solved: one more when a target is set
+    milp = allocation._milp
+    monkeypatch.setattr(
+        allocation, "_milp", lambda goal, *a, **k: rows.append(a[3].shape[0]) or milp(goal, *a, **k)
+    )
+
+    def planned(budget: float, grant: float):
+        grants = [{"id": "higher", "amount": grant}] if grant else []
+        prob = setup(ledger, funds=make_funds(ledger, budget=budget, years=10, grants=grants))
+        rows.clear()
+        fast = solve(prob, mip_rel_gap=0.02)
+        solved = [r - min(rows) for r in rows]  # 0: the programme as built, 1: with the target
+        return fast, solved, solve(prob)
+
+    fast, solved, exact = planned(40_000, 10_000)  # tight relaxation: a plan within 2% of it exists
+    assert solved == [0, 1, 0, 0]  # relaxation, target (kept), thrift, polish: no full search
+    assert fast.objective_value == exact.objective_value and fast.gap <= 0.02
+    fast, solved, exact = planned(20_000, 0)  # loose relaxation: the target is proven out of reach
+    assert solved == [0, 1, 0, 0, 0]  # relaxation, target, full search, thrift, polish
+    assert exact.objective_value - fast.objective_value <= 0.02 * fast.objective_value
