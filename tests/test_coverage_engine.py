@@ -193,6 +193,18 @@ def test_seed_reproduces_and_year_zero_is_the_ledger():
     assert values.shape == (20, 4, 7) and coverage.STREET in communities
 
 
+def test_slots_prepared_once_give_the_same_runs_and_stay_unchanged():
+    ledger = sample_ledger()
+    slots = coverage.ledger_slots(ledger, years=3)
+    alone = coverage.trajectories(ledger, years=3, runs=20, seed=5)[0]
+    shared = [coverage.trajectories(ledger, years=3, runs=20, seed=5, slots=slots)[0] for _ in range(2)]
+    for figures in shared:
+        for name, values in alone.community.items():
+            np.testing.assert_array_equal(figures.community[name], values)
+    with pytest.raises(ValueError, match="read-only"):  # shared by every chunk: no run may write to it
+        slots.full[0] = 1
+
+
 def test_more_instructors_and_a_recruitment_drive_raise_coverage():
     ledger = sample_ledger()
     low = coverage.simulate(ledger, coverage.CoverageLevers(instructors=0), years=6, runs=200, seed=3)

@@ -57,6 +57,7 @@ class Plan0:
     coverage_levers: coverage.CoverageLevers
     succession_levers: succession.SuccessionLevers
     succession_layout: Layout  # the ledger's organisations and people as index arrays
+    coverage_slots: coverage.Slots  # the ledger's units and spare slots, before any draw
 
 
 def allocation_plan(ledger: Ledger, scenario: Scenario, rubric: Rubric, *, rules: Rules = RULES) -> Plan:
@@ -130,7 +131,10 @@ def prepare(ledger: Ledger, scenario: Scenario, plan: Plan, *, rules: Rules = RU
     suc = dataclasses.replace(
         scenario.succession, training_slots=scenario.succession.training_slots + extra_training
     )
-    return Plan0(years, communities, base, cov, suc, layout(ledger, rules))
+    slots = coverage.ledger_slots(
+        ledger, rules=rules, years=scenario.horizon, assumptions=scenario.coverage_assumptions
+    )
+    return Plan0(years, communities, base, cov, suc, layout(ledger, rules), slots)
 
 
 def project_runs(
@@ -153,6 +157,7 @@ def project_runs(
         runs=runs,
         seed=coverage_seed,
         rules=rules,
+        slots=plan0.coverage_slots,
     )
     _overlay(cube, {k: cov.community[k] for k in COVERAGE_FIGURES}, cov_communities, plan0.communities)
     suc, suc_years, suc_communities = succession.trajectories(

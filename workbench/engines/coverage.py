@@ -202,25 +202,33 @@ class Figures(NamedTuple):
     street: dict[str, np.ndarray]
 
 
-def init_state(
-    ledger: Ledger,
-    *,
-    runs: int,
-    rng: np.random.Generator,
-    rules: Rules = RULES,
-    years: int = 10,
-    assumptions: CoverageAssumptions | None = None,
-    levers: CoverageLevers | None = None,
-) -> CoverageState:
-    """The ledger's state in every run, with spare slots for the units that may arrive in ``years``."""
+@dataclass(frozen=True)
+class Slots:
+    """A ledger's slots before any random draw, shared by every chunk of runs: the layout (spare
+    slots' employees not yet drawn), where each slot comes from, and the ledger's own state."""
+
+    layout: Layout  # employees and rank still to be set by :func:`init_state`
+    order: np.ndarray  # slot of each entry of [ledger units…, spare slots…]
+    unit_employees: np.ndarray  # (units,) in ledger order
+    unit_kind: np.ndarray  # (units,) kind index in ledger order
+    spare_kind: np.ndarray  # (spare slots,) kind index before sorting
+    full: np.ndarray
+    probation: np.ndarray
+    own: np.ndarray
+    joint: np.ndarray
+    instructed: np.ndarray
+
+
+def ledger_slots(
+    ledger: Ledger, *, rules: Rules = RULES, years: int = 10, assumptions: CoverageAssumptions | None = None
+) -> Slots:
+    """The ledger's :class:`Slots`, with spare slots for the units that may arrive in ``years``."""
     assumptions = assumptions or CoverageAssumptions()
-    levers = levers or CoverageLevers()
     units = ledger.units
     communities = tuple(ledger.communities["id"])
     n_kinds = len(KINDS)
     kind = units["kind"].map(KINDS.index).to_numpy(dtype=np.int64)
     community = pd.Index(communities).get_indexer(units["community"]).astype(np.int64)
-    employees = _employees(units)
 
     # spare slots: per (community, arriving kind), enough for the most that may be open at once
     stock = np.bincount(community * n_kinds + kind, minlength=len(communities) * n_kinds)
@@ -232,15 +240,10 @@ def init_state(
     ):
         spare[:, k] = _spare_slots(stock[:, k], _bounds(arrival)[1], _bounds(closure)[0], years)
     spare_c, spare_k = np.divmod(np.repeat(np.arange(stock.size), spare.reshape(-1)), n_kinds)
-    spare_e = np.zeros(len(spare_k))
-    for k in ARRIVING:
-        mine = spare_k == k
-        spare_e[mine] = rng.choice(employees[kind == k], mine.sum()) if mine.any() else 0.0
     is_spare = np.r_[np.zeros(len(units), bool), np.ones(len(spare_k), bool)]
     community_all, kind_all = np.r_[community, spare_c], np.r_[kind, spare_k]
     order = np.lexsort((np.arange(len(is_spare)), is_spare, kind_all, community_all))
     community_all, kind_all, is_spare = community_all[order], kind_all[order], is_spare[order]
-    employees_all = np.r_[employees, spare_e][order]
     cells, cell_starts, cell_sizes = np.unique(
         community_all * n_kinds + kind_all, return_index=True, return_counts=True
     )
@@ -248,7 +251,7 @@ def init_state(
         communities=communities,
         community=community_all,
         kind=kind_all,
-        employees=employees_all,
+        employees=np.zeros(len(order)),
         spare=is_spare,
         community_starts=np.flatnonzero(np.diff(community_all, prepend=-1)),
         cell_starts=cell_starts,
@@ -256,24 +259,55 @@ def init_state(
         cell_community=cells // n_kinds,
         cell_kind=cells % n_kinds,
         cell_stock=stock.reshape(-1)[cells].astype(float),
-        rank=np.argsort(np.lexsort((np.arange(len(order)), -employees_all))).astype(np.int32),
+        rank=np.zeros(len(order), np.int32),
         year0=ledger.year,
     )
     slot_of = pd.Series(np.argsort(order)[: len(units)], index=units["id"])
-    full, probation, own, joint, instructed = _ledger_state(ledger, slot_of, len(order), rules)
+    state = _ledger_state(ledger, slot_of, len(order), rules)
+    slots = Slots(layout, order, _employees(units), kind, spare_k, *state)
+    for value in (*vars(layout).values(), *vars(slots).values()):
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False  # shared by every chunk of runs
+    return slots
+
+
+def init_state(
+    ledger: Ledger,
+    *,
+    runs: int,
+    rng: np.random.Generator,
+    rules: Rules = RULES,
+    years: int = 10,
+    assumptions: CoverageAssumptions | None = None,
+    levers: CoverageLevers | None = None,
+    slots: Slots | None = None,
+) -> CoverageState:
+    """The ledger's state in every run, with spare slots for the units that may arrive in ``years``
+    (``slots``: the ledger's :func:`ledger_slots` when already at hand); each spare slot draws the
+    employees of a ledger unit of its kind."""
+    levers = levers or CoverageLevers()
+    if slots is None:
+        slots = ledger_slots(ledger, rules=rules, years=years, assumptions=assumptions)
+    spare_e = np.zeros(len(slots.spare_kind))
+    for k in ARRIVING:
+        mine = slots.spare_kind == k
+        spare_e[mine] = (
+            rng.choice(slots.unit_employees[slots.unit_kind == k], mine.sum()) if mine.any() else 0.0
+        )
+    employees = np.r_[slots.unit_employees, spare_e][slots.order]
+    rank = np.argsort(np.lexsort((np.arange(len(employees)), -employees))).astype(np.int32)
     n_instructors = levers.instructors
     if n_instructors is None:
-        n_instructors = ledger_instructors(instructed.sum(), levers.instructor_caseload)
-
+        n_instructors = ledger_instructors(slots.instructed.sum(), levers.instructor_caseload)
     one = CoverageState(
-        layout=layout,
+        layout=replace(slots.layout, employees=employees, rank=rank),
         year=ledger.year,
-        alive=~is_spare[None],
-        full=full[None],
-        probation=probation[:, None],
-        own=own[None],
-        joint=joint[None],
-        instructed=instructed[None],
+        alive=~slots.layout.spare[None],
+        full=slots.full[None],
+        probation=slots.probation[:, None],
+        own=slots.own[None],
+        joint=slots.joint[None],
+        instructed=slots.instructed[None],
         instructors=n_instructors,
     )
     return _repeat_runs(one, runs)
@@ -570,13 +604,16 @@ def trajectories(
     seed: int = 0,
     rules: Rules = RULES,
     progress: bool = False,
+    slots: Slots | None = None,
 ) -> tuple[Figures, np.ndarray, np.ndarray]:
     """``(figures, calendar years, community ids)``: ``figures.community`` maps each figure to an
-    array ``[run, year, community]`` and ``figures.street`` to ``[run, year]`` (year 0 = ledger)."""
+    array ``[run, year, community]`` and ``figures.street`` to ``[run, year]`` (year 0 = ledger).
+    ``slots``: the ledger's :func:`ledger_slots` for these ``years`` and ``assumptions``, when
+    already at hand."""
     rng = np.random.default_rng(seed)
     sample = sample_assumptions(assumptions, runs=runs, rng=rng)
     start = init_state(
-        ledger, runs=1, rng=rng, rules=rules, years=years, assumptions=assumptions, levers=levers
+        ledger, runs=1, rng=rng, rules=rules, years=years, assumptions=assumptions, levers=levers, slots=slots
     )
     chunk = max(1, CHUNK_CELLS // start.alive.shape[1])
     chunks = [slice(first, min(first + chunk, runs)) for first in range(0, runs, chunk)]
