@@ -138,7 +138,7 @@ def prepare(ledger: Ledger, scenario: Scenario, plan: Plan, *, rules: Rules = RU
 
 
 def project_runs(
-    ledger: Ledger, scenario: Scenario, plan0: Plan0, *, runs: int, seed: int, rules: Rules = RULES
+    scenario: Scenario, plan0: Plan0, *, runs: int, seed: int, rules: Rules = RULES
 ) -> dict[str, np.ndarray]:
     """One chunk of ``runs`` runs: figure → array[run, year, community] (communities of ``plan0``).
 
@@ -150,7 +150,7 @@ def project_runs(
     horizon = len(plan0.years) - 1
     cube = {name: np.broadcast_to(values, (runs, *values.shape)) for name, values in plan0.base.items()}
     cov, cov_years, cov_communities = coverage.trajectories(
-        ledger,
+        None,
         plan0.coverage_levers,
         assumptions=scenario.coverage_assumptions,
         years=horizon,
@@ -161,7 +161,7 @@ def project_runs(
     )
     _overlay(cube, {k: cov.community[k] for k in COVERAGE_FIGURES}, cov_communities, plan0.communities)
     suc, suc_years, suc_communities = succession.trajectories(
-        ledger,
+        None,
         plan0.succession_levers,
         assumptions=scenario.succession_assumptions,
         years=horizon,

@@ -167,7 +167,7 @@ def run(
 
     parallel.each_chunk(
         _chunk,
-        (ledger, scenario, plan0, rules),
+        (scenario, plan0, rules),  # the ledger stays here: plan0 holds what the chunks need of it
         items,
         receive,
         executor=executor,
@@ -188,9 +188,9 @@ def run(
     )
 
 
-def _chunk(ledger, scenario, plan0, rules, chunk: parallel.Chunk) -> dict[str, np.ndarray]:
+def _chunk(scenario, plan0, rules, chunk: parallel.Chunk) -> dict[str, np.ndarray]:
     """The figures of one chunk that vary between runs (the rest is ``plan0.base``, not shipped)."""
-    return varying(project_runs(ledger, scenario, plan0, runs=chunk.runs, seed=chunk.seed, rules=rules))
+    return varying(project_runs(scenario, plan0, runs=chunk.runs, seed=chunk.seed, rules=rules))
 
 
 def _provenance(ledger: Ledger, scenario: Scenario, runs: int, seed: int, plan: Plan) -> dict:

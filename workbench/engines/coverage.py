@@ -272,7 +272,7 @@ def ledger_slots(
 
 
 def init_state(
-    ledger: Ledger,
+    ledger: Ledger | None,
     *,
     runs: int,
     rng: np.random.Generator,
@@ -283,8 +283,8 @@ def init_state(
     slots: Slots | None = None,
 ) -> CoverageState:
     """The ledger's state in every run, with spare slots for the units that may arrive in ``years``
-    (``slots``: the ledger's :func:`ledger_slots` when already at hand); each spare slot draws the
-    employees of a ledger unit of its kind."""
+    (``slots``: the ledger's :func:`ledger_slots` when already at hand, ``ledger`` may then be
+    None); each spare slot draws the employees of a ledger unit of its kind."""
     levers = levers or CoverageLevers()
     if slots is None:
         slots = ledger_slots(ledger, rules=rules, years=years, assumptions=assumptions)
@@ -301,7 +301,7 @@ def init_state(
         n_instructors = ledger_instructors(slots.instructed.sum(), levers.instructor_caseload)
     one = CoverageState(
         layout=replace(slots.layout, employees=employees, rank=rank),
-        year=ledger.year,
+        year=slots.layout.year0,
         alive=~slots.layout.spare[None],
         full=slots.full[None],
         probation=slots.probation[:, None],
@@ -595,7 +595,7 @@ def _summary(kinds: dict[str, np.ndarray], orgs: dict[str, np.ndarray]) -> dict[
 
 
 def trajectories(
-    ledger: Ledger,
+    ledger: Ledger | None,
     levers: CoverageLevers = CoverageLevers(),
     *,
     assumptions: CoverageAssumptions = CoverageAssumptions(),
@@ -609,7 +609,7 @@ def trajectories(
     """``(figures, calendar years, community ids)``: ``figures.community`` maps each figure to an
     array ``[run, year, community]`` and ``figures.street`` to ``[run, year]`` (year 0 = ledger).
     ``slots``: the ledger's :func:`ledger_slots` for these ``years`` and ``assumptions``, when
-    already at hand."""
+    already at hand (``ledger`` may then be None)."""
     rng = np.random.default_rng(seed)
     sample = sample_assumptions(assumptions, runs=runs, rng=rng)
     start = init_state(
@@ -640,7 +640,8 @@ def trajectories(
                     whole[name][part, year] = value
     if bar is not None:
         bar.close()
-    return stacked, np.arange(ledger.year, ledger.year + years + 1), start.layout.communities
+    year0 = start.layout.year0
+    return stacked, np.arange(year0, year0 + years + 1), start.layout.communities
 
 
 def simulate(

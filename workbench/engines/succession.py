@@ -317,7 +317,7 @@ def age_profiles(
 
 
 def trajectories(
-    ledger: Ledger,
+    ledger: Ledger | None,
     levers: SuccessionLevers = SuccessionLevers(),
     *,
     assumptions: SuccessionAssumptions | None = None,
@@ -329,7 +329,8 @@ def trajectories(
     prepared: Layout | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """``(figures → array[run, year, community], years, community ids)`` from the ledger year on;
-    ``prepared``: the ledger's :func:`~.succession_layout.layout` when already at hand."""
+    ``prepared``: the ledger's :func:`~.succession_layout.layout` when already at hand (``ledger``
+    may then be None)."""
     rng = np.random.default_rng(seed)
     lay = prepared if prepared is not None else layout(ledger, rules)
     state = start_state(lay, runs=runs, rng=rng, rules=rules, assumptions=assumptions)
