@@ -30,7 +30,7 @@ CELLS = [("C01", "organisation"), ("C02", "team"), ("C03", "venue"), ("C06", "al
 def test_a_what_if_equals_a_full_run_and_solves_each_plan_once(monkeypatch):
     solved = []
     solve = projection._solve_plan
-    projection._plans.clear()
+    projection.forget()
     monkeypatch.setattr(projection, "_solve_plan", lambda *a, **k: solved.append(1) or solve(*a, **k))
     base = load_scenario("remedies")
     what_if = WhatIf(base, runs=12, seed=4)

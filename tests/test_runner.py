@@ -207,3 +207,21 @@ def test_local_processes_give_the_serial_numbers(ledger, funded):
     assert set(local.figures) == set(funded.figures)
     for name, values in funded.figures.items():
         np.testing.assert_array_equal(local.figures[name], values, err_msg=name)
+
+
+def test_a_ledgers_layouts_are_prepared_once_and_give_the_same_numbers(ledger, funded, monkeypatch):
+    from workbench import projection
+
+    projection.forget()
+    prepared = []
+    slots = coverage.ledger_slots
+    monkeypatch.setattr(
+        coverage, "ledger_slots", lambda *a, **k: prepared.append(k["years"]) or slots(*a, **k)
+    )
+    again = [run(funded.scenario, ledger=ledger, runs=RUNS, seed=5, progress=False) for _ in range(2)]
+    longer = run(funded.scenario.with_changes(horizon=HORIZON + 1), ledger=ledger, runs=RUNS, progress=False)
+    assert prepared == [HORIZON, HORIZON + 1]  # once per ledger and horizon: a re-run reuses them
+    assert len(longer.years) == HORIZON + 2
+    for result in again:
+        for name, values in funded.figures.items():
+            np.testing.assert_array_equal(result.figures[name], values, err_msg=name)

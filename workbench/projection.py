@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -44,7 +46,10 @@ PLAN_GAP = 0.02  # relative gap at which the plan's MILP stops: its objective is
 PLAN_TIME_LIMIT = 10.0
 PLAN_THRIFT_SIZE = 2_000  # community-years above which the plan skips the thrift stage
 PLAN_CACHE_SIZE = 32
+LAYOUT_CACHE_SIZE = 4  # ledgers whose prepared layouts are remembered (a city's: some 20 MB)
 _plans: dict[tuple, Plan] = {}
+T = TypeVar("T")
+_layouts: dict[tuple, tuple[Layout, coverage.Slots]] = {}
 
 
 @dataclass(frozen=True)
@@ -72,11 +77,22 @@ def allocation_plan(ledger: Ledger, scenario: Scenario, rubric: Rubric, *, rules
     rules, so it is remembered (per process) and a scenario that changes other levers reuses it.
     """
     key = (ledger.fingerprint(), repr(rubric), scenario.allocation, scenario.horizon, rules)
-    if key not in _plans:
-        if len(_plans) >= PLAN_CACHE_SIZE:
-            del _plans[next(iter(_plans))]
-        _plans[key] = _solve_plan(ledger, scenario, rubric, rules=rules)
-    return _plans[key]
+    return _remember(_plans, PLAN_CACHE_SIZE, key, lambda: _solve_plan(ledger, scenario, rubric, rules=rules))
+
+
+def forget() -> None:
+    """Forget the remembered plans and layouts: the next run starts cold."""
+    _plans.clear()
+    _layouts.clear()
+
+
+def _remember(cache: dict, size: int, key: tuple, compute: Callable[[], T]) -> T:
+    """``cache[key]``, computed on first use; the oldest entry goes when ``size`` are kept."""
+    if key not in cache:
+        if len(cache) >= size:
+            del cache[next(iter(cache))]
+        cache[key] = compute()
+    return cache[key]
 
 
 def _solve_plan(ledger: Ledger, scenario: Scenario, rubric: Rubric, *, rules: Rules) -> Plan:
@@ -131,10 +147,21 @@ def prepare(ledger: Ledger, scenario: Scenario, plan: Plan, *, rules: Rules = RU
     suc = dataclasses.replace(
         scenario.succession, training_slots=scenario.succession.training_slots + extra_training
     )
-    slots = coverage.ledger_slots(
-        ledger, rules=rules, years=scenario.horizon, assumptions=scenario.coverage_assumptions
-    )
-    return Plan0(years, communities, base, cov, suc, layout(ledger, rules), slots)
+    return Plan0(years, communities, base, cov, suc, *_ledger_layouts(ledger, scenario, rules))
+
+
+def _ledger_layouts(ledger: Ledger, scenario: Scenario, rules: Rules) -> tuple[Layout, coverage.Slots]:
+    """The succession layout and the coverage slots of a ledger: they depend only on it, the rules,
+    the horizon and the coverage assumptions, so they are remembered (a sweep or a "what if" re-run
+    on a district saves 0.06 s a run)."""
+    key = (ledger.fingerprint(), scenario.horizon, repr(scenario.coverage_assumptions), rules)
+
+    def prepared() -> tuple[Layout, coverage.Slots]:
+        assumptions = scenario.coverage_assumptions
+        slots = coverage.ledger_slots(ledger, rules=rules, years=scenario.horizon, assumptions=assumptions)
+        return layout(ledger, rules), slots
+
+    return _remember(_layouts, LAYOUT_CACHE_SIZE, key, prepared)
 
 
 def project_runs(
