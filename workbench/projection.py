@@ -37,6 +37,7 @@ from .rubric import Rubric
 from .scenario import Scenario
 from .settings import RULES, Rules
 
+T = TypeVar("T")
 COVERAGE_FIGURES = ("org_coverage", "npe_org_coverage", "social_org_coverage", "work_coverage")
 TRAINING_ITEM = "reserve_training"
 INSTRUCTOR_ITEM = "instructor_stipend"
@@ -46,9 +47,8 @@ PLAN_GAP = 0.02  # relative gap at which the plan's MILP stops: its objective is
 PLAN_TIME_LIMIT = 10.0
 PLAN_THRIFT_SIZE = 2_000  # community-years above which the plan skips the thrift stage
 PLAN_CACHE_SIZE = 32
-LAYOUT_CACHE_SIZE = 4  # ledgers whose prepared layouts are remembered (a city's: some 20 MB)
+LAYOUT_CACHE_SIZE = 4  # ledgers whose prepared layouts are remembered (a city's: some 17 MB)
 _plans: dict[tuple, Plan] = {}
-T = TypeVar("T")
 _layouts: dict[tuple, tuple[Layout, coverage.Slots]] = {}
 
 
